@@ -1,0 +1,42 @@
+# Every target runs from the project root. `make help` lists them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export CLEARANCE_WAREHOUSE ?= $(CURDIR)/warehouse/clearance.duckdb
+export DBT_PROFILES_DIR := $(CURDIR)
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: help setup demo test lint bench dagster clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/clearance: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+setup: $(BIN)/clearance ## Create .venv with the locked dependencies and the clearance command
+
+demo: setup ## Run the county job on the built-in synthetic DOJ file into out/demo
+	$(BIN)/clearance run --doj data/demo/doj_research_file.csv --county "SAN JOAQUIN" \
+		--options data/demo/options.json --compute-at 2026-07-01 --out out/demo
+
+test: setup ## Run the Python tests, the dbt unit tests and the end-to-end test
+	$(BIN)/pytest
+
+lint: setup ## Check Python with ruff and SQL with sqlfluff
+	$(BIN)/ruff check clearance orchestration tests bench
+	$(BIN)/sqlfluff lint models macros
+
+bench: setup ## Time clearance run on generated files of 1,000 and BENCH_ROWS rows
+	$(BIN)/python -m bench.run_benchmark --rows $${BENCH_ROWS:-1000000}
+
+dagster: setup ## Start the Dagster UI on http://127.0.0.1:3000
+	mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m orchestration.definitions
+
+clean: ## Remove the warehouse, outputs and dbt artifacts
+	rm -rf warehouse out target logs bench/work

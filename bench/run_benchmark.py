@@ -1,0 +1,153 @@
+"""Benchmark the whole `clearance run` on generated DOJ files of 1,000 and N rows.
+
+Prints wall time, peak memory (summed over the command's process tree) and rows per second for each
+size, the time DuckDB alone takes to parse the same file, and, from the two sizes, the fixed
+overhead and the marginal cost per million rows. Figures only: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+from clearance.synthetic.simple_writer import write_doj_file
+
+WORK_DIR = Path(__file__).resolve().parent / "work"
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Measurement:
+    rows: int
+    file_bytes: int
+    wall_seconds: float
+    peak_memory_mb: float
+    rows_per_second: float
+    parse_only_seconds: float
+
+
+def _tree_rss_bytes(root_pid: int) -> int:
+    """Sum the resident memory of root_pid and all its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat_file:
+                fields = stat_file.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * PAGE_BYTES
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def _run_with_peak_memory(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Run command; return its wall time and the peak summed RSS of its process tree."""
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_bytes(process.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        sys.stderr.write(stderr.decode(errors="replace"))
+        raise SystemExit(f"clearance run failed with exit code {process.returncode}")
+    return elapsed, peak
+
+
+def _parse_only_seconds(path: Path) -> float:
+    """Time DuckDB's own CSV reader parsing every field of the file, as a floor for loading."""
+    started = time.perf_counter()
+    with duckdb.connect() as con:
+        con.execute(
+            f"select count(*) from read_csv('{path}', all_varchar=true, header=true)"
+        ).fetchone()
+    return time.perf_counter() - started
+
+
+def measure(rows: int, county: str) -> Measurement:
+    run_dir = WORK_DIR / f"rows_{rows}"
+    doj_file = run_dir / "doj.csv"
+    if not doj_file.exists():
+        write_doj_file(doj_file, rows, county=county, seed=rows)
+    warehouse = run_dir / "warehouse.duckdb"
+    for stale in (warehouse, Path(f"{warehouse}.wal")):
+        stale.unlink(missing_ok=True)
+    env = dict(os.environ, CLEARANCE_WAREHOUSE=str(warehouse), CLEARANCE_SUBJECT_KEY="bench")
+    command = [
+        str(Path(sys.executable).parent / "clearance"), "run",
+        "--doj", str(doj_file), "--county", county,
+        "--policy", "configurable", "--compute-at", "2026-07-01",
+        "--out", str(run_dir / "out"),
+    ]
+    wall, peak = _run_with_peak_memory(command, env)
+    return Measurement(
+        rows=rows,
+        file_bytes=doj_file.stat().st_size,
+        wall_seconds=round(wall, 2),
+        peak_memory_mb=round(peak / 2**20, 1),
+        rows_per_second=round(rows / wall),
+        parse_only_seconds=round(_parse_only_seconds(doj_file), 2),
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the large file")
+    parser.add_argument("--county", default="SAN JOAQUIN", help="county of the run")
+    args = parser.parse_args(argv)
+
+    small, large = measure(1_000, args.county), measure(args.rows, args.county)
+    marginal = (large.wall_seconds - small.wall_seconds) / (large.rows - small.rows) * 1e6
+    fixed = small.wall_seconds - marginal * small.rows / 1e6
+    parse_per_million = large.parse_only_seconds / large.rows * 1e6
+
+    print(f"{'rows':>10} {'MB':>8} {'wall s':>8} {'peak MB':>8} {'rows/s':>10} {'parse s':>8}")
+    for m in (small, large):
+        print(
+            f"{m.rows:>10,} {m.file_bytes / 2**20:>8.0f} {m.wall_seconds:>8.2f} "
+            f"{m.peak_memory_mb:>8.0f} {m.rows_per_second:>10,} {m.parse_only_seconds:>8.2f}"
+        )
+    print(f"fixed overhead (imports, dbt start-up, Dagster): {fixed:.2f} s")
+    print(f"marginal cost per million rows: {marginal:.2f} s")
+    print(f"DuckDB parse-only per million rows: {parse_per_million:.2f} s")
+    print(f"marginal / parse-only: {marginal / parse_per_million:.1f}x")
+    results = {
+        "measurements": [asdict(small), asdict(large)],
+        "fixed_overhead_seconds": round(fixed, 2),
+        "marginal_seconds_per_million_rows": round(marginal, 2),
+        "parse_only_seconds_per_million_rows": round(parse_per_million, 2),
+    }
+    (WORK_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
