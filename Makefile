@@ -20,9 +20,13 @@ $(BIN)/clearance: requirements.lock pyproject.toml
 
 setup: $(BIN)/clearance ## Create .venv with the locked dependencies and the clearance command
 
-demo: setup ## Run the county job on the built-in synthetic DOJ file into out/demo
-	$(BIN)/clearance run --doj data/demo/doj_research_file.csv --county "SAN JOAQUIN" \
-		--options data/demo/options.json --compute-at 2026-07-01 --out out/demo
+DEMO_ROWS ?= 20000
+
+demo: setup ## Write a synthetic DOJ file and run the county job on it into out/demo
+	$(BIN)/python -m clearance.synthetic.simple_writer --rows $(DEMO_ROWS) --county "SAN JOAQUIN" \
+		--seed 7 --out out/demo/input/doj_research_file.csv
+	$(BIN)/clearance run --doj out/demo/input/doj_research_file.csv --county "SAN JOAQUIN" \
+		--options data/demo/options.json --out out/demo/results
 
 test: setup ## Run the Python tests, the dbt unit tests and the end-to-end test
 	$(BIN)/pytest
