@@ -1,0 +1,235 @@
+"""Load DOJ research files into the raw layer, setting malformed lines aside in quarantine."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from clearance.errors import ClearanceError
+from clearance.loading import line_parsing
+from clearance.loading.errors import InputFileError
+from clearance.loading.file_scan import FileScan, scan_doj_file, write_normalized_copy
+from clearance.loading.raw_schema import create_raw_schema
+
+logger = logging.getLogger(__name__)
+
+# DuckDB's default line limit is 2,000,000 bytes. A longer line must be quarantined, not fail
+# the file.
+_MIN_MAX_LINE_SIZE = 2_000_000
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """One DOJ file of a load call, as recorded in raw.doj_files."""
+
+    load_id: str
+    file_name: str
+    file_path: str
+    file_hash: str
+    encoding: str
+    has_header: bool
+    line_ending: str
+    lines_read: int
+    lines_loaded: int
+    lines_quarantined: int
+    reused: bool
+
+
+def load_doj_files(
+    con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]
+) -> list[LoadedFile]:
+    """Load each DOJ file in order, in one transaction, and return one LoadedFile per path.
+
+    Every path is checked and scanned before anything is written. A file whose content (sha256)
+    is already in raw.doj_files is not loaded again: its earlier load is returned with
+    reused=True. When any file fails, nothing of the call is loaded.
+    """
+    scans = [scan_doj_file(Path(path).resolve()) for path in paths]
+    create_raw_schema(con)
+    con.execute("begin transaction")
+    try:
+        loaded = [_load_or_reuse(con, scan) for scan in scans]
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+    return loaded
+
+
+def _load_or_reuse(con: duckdb.DuckDBPyConnection, scan: FileScan) -> LoadedFile:
+    earlier = _find_load(con, scan.file_hash)
+    if earlier is not None:
+        logger.info(
+            "DOJ file %s has the content of load %s (%s), so that load is reused",
+            scan.path.name,
+            earlier.load_id,
+            earlier.file_name,
+        )
+        return earlier
+    return _load_file(con, scan)
+
+
+def _find_load(con: duckdb.DuckDBPyConnection, file_hash: str) -> LoadedFile | None:
+    row = con.execute(
+        """
+        select load_id, file_name, file_path, file_hash, encoding, has_header, line_ending,
+            lines_read, lines_loaded, lines_quarantined
+        from raw.doj_files
+        where file_hash = $file_hash
+        """,
+        {"file_hash": file_hash},
+    ).fetchone()
+    if row is None:
+        return None
+    return LoadedFile(*row, reused=True)
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, scan: FileScan) -> LoadedFile:
+    load_id = uuid.uuid4().hex
+    if scan.direct_new_line is None:
+        with tempfile.TemporaryDirectory(prefix="clearance-load-") as work_dir:
+            # The copy contains personal data, and TemporaryDirectory creates its folder owner-only.
+            normalized = Path(work_dir) / "normalized.csv"
+            write_normalized_copy(scan, normalized)
+            _read_lines(con, scan, normalized, new_line="\\n")
+    else:
+        _read_lines(con, scan, scan.path, new_line=scan.direct_new_line)
+
+    con.execute(
+        line_parsing.PARSE_LINES_SQL,
+        {
+            "header_lines": 1 if scan.has_header else 0,
+            "bom_text": _bom_text(scan),
+            "carriage_return_marker": scan.carriage_return_marker,
+            "delimiter": scan.delimiter,
+            "quoted_line_pattern": line_parsing.QUOTED_LINE_PATTERN,
+            "field_count": line_parsing.FIELD_COUNT,
+        },
+    )
+    lines_loaded, lines_quarantined = con.execute(line_parsing.COUNT_LINES_SQL).fetchone()
+    if lines_loaded == 0:
+        raise InputFileError(
+            f"DOJ file has no valid line: {scan.path} ({lines_quarantined} lines quarantined)"
+        )
+    _log_quarantine(con, scan)
+
+    con.execute(line_parsing.INSERT_ROWS_SQL, {"load_id": load_id})
+    con.execute(
+        line_parsing.INSERT_QUARANTINE_SQL, {"load_id": load_id, "file_name": scan.path.name}
+    )
+    loaded = LoadedFile(
+        load_id=load_id,
+        file_name=scan.path.name,
+        file_path=str(scan.path),
+        file_hash=scan.file_hash,
+        encoding=scan.encoding,
+        has_header=scan.has_header,
+        line_ending=scan.line_ending,
+        lines_read=lines_loaded + lines_quarantined,
+        lines_loaded=lines_loaded,
+        lines_quarantined=lines_quarantined,
+        reused=False,
+    )
+    _insert_file_record(con, loaded, scan.file_bytes)
+    for statement in line_parsing.DROP_WORK_TABLES_SQL:
+        con.execute(statement)
+
+    logger.info(
+        "Loaded DOJ file %s (load %s, %s, %s line endings): %d lines read, %d loaded, "
+        "%d quarantined",
+        loaded.file_name,
+        load_id,
+        loaded.encoding,
+        loaded.line_ending,
+        loaded.lines_read,
+        loaded.lines_loaded,
+        loaded.lines_quarantined,
+    )
+    return loaded
+
+
+def _read_lines(
+    con: duckdb.DuckDBPyConnection, scan: FileScan, source: Path, *, new_line: str
+) -> None:
+    """Read every physical line of source into the temp table doj_lines, numbered from 1."""
+    try:
+        con.execute(
+            line_parsing.READ_LINES_SQL,
+            {
+                "path": str(source),
+                "delimiter": scan.delimiter,
+                "new_line": new_line,
+                "encoding": scan.encoding,
+                "max_line_size": max(_MIN_MAX_LINE_SIZE, scan.file_bytes + 2),
+            },
+        )
+    except duckdb.Error:
+        # DuckDB's message quotes the offending line, which is personal data: report the file only.
+        raise ClearanceError(f"DuckDB failed to read DOJ file {scan.path}") from None
+
+    (lines_read,) = con.execute("select count(*) from doj_lines").fetchone()
+    if lines_read != scan.physical_lines:
+        # Line numbers are lineage, so a reader that merged or split lines must stop the load.
+        raise ClearanceError(
+            f"DuckDB read {lines_read} lines from DOJ file {scan.path}, "
+            f"which has {scan.physical_lines}; nothing was loaded"
+        )
+
+
+def _bom_text(scan: FileScan) -> str:
+    if not scan.has_bom:
+        return ""
+    # Under Latin-1 the three BOM bytes decode to three characters.
+    return "\ufeff" if scan.encoding == "utf-8" else "\u00ef\u00bb\u00bf"
+
+
+def _log_quarantine(con: duckdb.DuckDBPyConnection, scan: FileScan) -> None:
+    for reason, lines, first_line_number in con.execute(
+        line_parsing.COUNT_REASONS_SQL
+    ).fetchall():
+        logger.warning(
+            "DOJ file %s: %s on %d line(s) quarantined, first at line %d",
+            scan.path.name,
+            reason,
+            lines,
+            first_line_number,
+        )
+
+
+def _insert_file_record(
+    con: duckdb.DuckDBPyConnection, loaded: LoadedFile, file_bytes: int
+) -> None:
+    con.execute(
+        """
+        insert into raw.doj_files (
+            load_id, file_name, file_path, file_hash, file_bytes, encoding, has_header,
+            line_ending, lines_read, lines_loaded, lines_quarantined, loaded_at
+        )
+        values (
+            $load_id, $file_name, $file_path, $file_hash, $file_bytes, $encoding, $has_header,
+            $line_ending, $lines_read, $lines_loaded, $lines_quarantined, $loaded_at
+        )
+        """,
+        {
+            "load_id": loaded.load_id,
+            "file_name": loaded.file_name,
+            "file_path": loaded.file_path,
+            "file_hash": loaded.file_hash,
+            "file_bytes": file_bytes,
+            "encoding": loaded.encoding,
+            "has_header": loaded.has_header,
+            "line_ending": loaded.line_ending,
+            "lines_read": loaded.lines_read,
+            "lines_loaded": loaded.lines_loaded,
+            "lines_quarantined": loaded.lines_quarantined,
+            # UTC, stored without a zone because the column is a plain timestamp.
+            "loaded_at": datetime.now(UTC).replace(tzinfo=None),
+        },
+    )

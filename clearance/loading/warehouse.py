@@ -1,0 +1,29 @@
+"""Open the restricted warehouse file, creating it readable by its owner only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+_OWNER_ONLY_FILE = 0o600
+_OWNER_ONLY_DIR = 0o700
+
+
+def connect_warehouse(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB warehouse at path, making a new file and its WAL owner-only (0600).
+
+    A missing parent folder is created with mode 0700. An existing warehouse keeps its mode.
+    """
+    path = Path(path)
+    path.parent.mkdir(mode=_OWNER_ONLY_DIR, parents=True, exist_ok=True)
+    is_new = not path.exists()
+    con = duckdb.connect(str(path))
+    if is_new:
+        # NOTE: DuckDB creates the file and its WAL with the process umask. The file is fixed
+        # here, but a WAL that DuckDB writes later gets the umask again: only an owner-only
+        # parent folder (or umask 077) keeps it private.
+        for file in (path, path.with_name(path.name + ".wal")):
+            if file.exists():
+                file.chmod(_OWNER_ONLY_FILE)
+    return con

@@ -1,0 +1,78 @@
+"""The per-installation secret and the pseudonymous subject keys derived from it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+import duckdb
+
+from clearance.errors import ClearanceError
+
+logger = logging.getLogger(__name__)
+
+SECRET_ENV_VAR = "CLEARANCE_SUBJECT_KEY"
+_SECRET_BYTES = 32
+
+
+def load_or_create_secret(path: str | Path) -> bytes:
+    """Return the subject-key secret: CLEARANCE_SUBJECT_KEY, else the key file, else a new one.
+
+    A new key file contains 32 random bytes as hex and is created with mode 0600 (its parent
+    folder, when missing, with 0700). The secret is returned as the file's or variable's text
+    encoded as UTF-8, without surrounding whitespace.
+    """
+    from_env = os.environ.get(SECRET_ENV_VAR, "").strip()
+    if from_env:
+        return from_env.encode("utf-8")
+
+    path = Path(path)
+    if path.exists():
+        secret = path.read_text(encoding="utf-8").strip()
+        if not secret:
+            raise ClearanceError(
+                f"Subject key file is empty: {path}. Delete it to create a new key."
+            )
+        return secret.encode("utf-8")
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    secret = secrets.token_hex(_SECRET_BYTES)
+    # O_EXCL: when another process created the file first, its key must not be overwritten.
+    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as key_file:
+        key_file.write(secret + "\n")
+    logger.info("Created a new subject key file %s", path)
+    return secret.encode("utf-8")
+
+
+def write_subject_keys(con: duckdb.DuckDBPyConnection, run_id: str, secret: bytes) -> int:
+    """Insert one row per distinct SUBJECT_ID of the run's files into raw.run_subject_keys.
+
+    The key is sha256(secret || ':' || SUBJECT_ID) as lower-case hex, computed in DuckDB with
+    the secret bound as a query parameter so it never appears in SQL text. A SUBJECT_ID that is
+    empty or a placeholder (only spaces and dashes) names no subject and gets no key. Returns the
+    number of subjects written.
+    """
+    con.execute(
+        """
+        insert into raw.run_subject_keys (run_id, subject_id, subject_key)
+        with run_subjects as (
+            select distinct doj_rows."SUBJECT_ID" as subject_id,
+            from raw.doj_rows as doj_rows
+            inner join raw.run_files as run_files
+                on doj_rows.load_id = run_files.load_id
+            where run_files.run_id = $run_id
+                and trim(doj_rows."SUBJECT_ID", ' -') <> ''
+        )
+        select $run_id, subject_id, sha256($secret || ':' || subject_id),
+        from run_subjects
+        """,
+        {"run_id": run_id, "secret": secret.decode("utf-8")},
+    )
+    (subjects,) = con.execute(
+        "select count(*) from raw.run_subject_keys where run_id = $run_id", {"run_id": run_id}
+    ).fetchone()
+    logger.info("Wrote %d subject keys for run %s", subjects, run_id)
+    return subjects
