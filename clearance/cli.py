@@ -1,0 +1,304 @@
+"""The `clearance` command: run a county's DOJ files through the Dagster job and write the exports.
+
+Dagster and dagster-dbt take seconds to import, so they are imported only when a run starts;
+`clearance --help` and `clearance --version` stay instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from clearance import __version__
+from clearance.errors import ClearanceError
+from clearance.settings import warehouse_path
+
+logger = logging.getLogger(__name__)
+
+PROG = "clearance"
+DEBUG_ENV = "CLEARANCE_DEBUG"
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one `clearance: error: ...` line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the command and its `run` subcommand."""
+    parser = _ArgumentParser(
+        prog=PROG,
+        description=(
+            "Prop 64 record clearance: load CA DOJ research files into the restricted DuckDB "
+            "warehouse, decide relief for every Prop 64 conviction in a county under its "
+            "policy, and write the 2019 statewide tool's CSV exports and summary.json."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = subcommands.add_parser(
+        "run",
+        help="load DOJ files, decide relief, write the exports",
+        description=(
+            "Run one county's DOJ files through load, dbt build and export, as one Dagster job "
+            "run executed in this process. Give the county policy with exactly one of "
+            "--options and --policy."
+        ),
+    )
+    run.add_argument(
+        "--doj",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help=(
+            "a DOJ research file (.dat or .csv, comma-separated, with or without the header "
+            "row); repeat for a county whose extract comes in several files, which are read "
+            "in the order given"
+        ),
+    )
+    run.add_argument(
+        "--county",
+        required=True,
+        metavar="NAME",
+        help=(
+            'the county whose convictions are decided, as the DOJ file spells it, e.g. "SAN '
+            'JOAQUIN" (compared in upper case); convictions elsewhere count only as history'
+        ),
+    )
+    policy = run.add_mutually_exclusive_group(required=True)
+    policy.add_argument(
+        "--options",
+        metavar="FILE",
+        help=(
+            "a statewide options file (JSON with baselineEligibility and additionalRelief), "
+            "read unchanged into the configurable policy"
+        ),
+    )
+    policy.add_argument(
+        "--policy",
+        metavar="NAME|FILE",
+        help=(
+            "a built-in policy name (a file name in the policies folder without .yaml, e.g. "
+            "legal-default) or the path of a policy YAML file"
+        ),
+    )
+    run.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=(
+            "set one parameter of the --policy policy, read as the type the policy declares; "
+            "repeat for several; default: the policy's own defaults"
+        ),
+    )
+    run.add_argument(
+        "--compute-at",
+        metavar="YYYY-MM-DD",
+        type=_iso_date,
+        default=None,
+        help=(
+            "the compute date: ages, years since a conviction and sentence ends are measured "
+            "on this day; recorded with the run; default: today"
+        ),
+    )
+    run.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help=(
+            "folder for All_Results.csv, All_Results_Condensed.csv, Prop64_Results.csv and "
+            "summary.json; created with mode 0700 when missing, files written with mode 0600"
+        ),
+    )
+    run.add_argument(
+        "--warehouse",
+        metavar="FILE",
+        default=None,
+        help=(
+            "the restricted DuckDB warehouse file; default: $CLEARANCE_WAREHOUSE, else "
+            "warehouse/clearance.duckdb in the project"
+        ),
+    )
+    run.add_argument(
+        "--verbose",
+        action="store_true",
+        help=f"log every step and print a traceback on unexpected errors (also: {DEBUG_ENV}=1)",
+    )
+    return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date {text!r}: use YYYY-MM-DD") from None
+
+
+class _ElapsedFormatter(logging.Formatter):
+    """Prefix each progress line with the seconds since the run started."""
+
+    def __init__(self, started: float) -> None:
+        super().__init__()
+        self._started = started
+
+    def format(self, record: logging.LogRecord) -> str:
+        elapsed = time.monotonic() - self._started
+        return f"[{elapsed:6.1f}s] {record.getMessage()}"
+
+
+def _configure_logging(verbose: bool, started: float) -> None:
+    # main() can run several times in one process (tests); each run replaces its handlers.
+    for logger_name in ("clearance.progress", "clearance"):
+        for old in list(logging.getLogger(logger_name).handlers):
+            if old.get_name() == PROG:
+                logging.getLogger(logger_name).removeHandler(old)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(PROG)
+    handler.setFormatter(_ElapsedFormatter(started))
+    progress = logging.getLogger("clearance.progress")
+    progress.setLevel(logging.INFO)
+    progress.addHandler(handler)
+    progress.propagate = False
+    if verbose:
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    else:
+        # The project's warnings, such as quarantined lines, still reach the user, one line
+        # each. Dagster's and dbt's own log lines show only with --verbose.
+        warnings = logging.StreamHandler(sys.stderr)
+        warnings.set_name(PROG)
+        warnings.setFormatter(logging.Formatter(f"{PROG}: warning: %(message)s"))
+        warnings.setLevel(logging.WARNING)
+        logging.getLogger("clearance").addHandler(warnings)
+
+
+def _check_input_files(paths: Sequence[str]) -> list[Path]:
+    checked: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if not path.exists():
+            raise ClearanceError(f"DOJ file not found: {text}")
+        if not path.is_file():
+            raise ClearanceError(f"DOJ file is not a regular file: {text}")
+        if not os.access(path, os.R_OK):
+            raise ClearanceError(f"DOJ file is not readable: {text}")
+        checked.append(path.resolve())
+    return checked
+
+
+def _check_out_dir(text: str) -> Path:
+    out_dir = Path(text).resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ClearanceError(f"--out {text}: exists and is not a folder; give a folder path")
+    return out_dir
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Validate the arguments, run the Dagster job in this process and print the summary."""
+    from orchestration.lib.run_request import RunRequest, resolve_policy
+
+    started = time.monotonic()
+    _configure_logging(args.verbose, started)
+
+    # Everything the user gave is checked before the warehouse is opened or a folder created.
+    policy = resolve_policy(args.options, args.policy, args.param)
+    doj_paths = _check_input_files(args.doj)
+    out_dir = _check_out_dir(args.out)
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else warehouse_path().resolve()
+    compute_date = args.compute_at or date.today()
+
+    from clearance.runs import new_run_id
+    from orchestration.lib.steps import progress
+
+    request = RunRequest(
+        run_id=new_run_id(),
+        county=args.county.strip().upper(),
+        doj_paths=tuple(str(path) for path in doj_paths),
+        compute_date=compute_date.isoformat(),
+        out_dir=str(out_dir),
+        warehouse=str(warehouse),
+        options_file=str(Path(args.options).resolve()) if args.options else None,
+        policy=args.policy,
+        params=tuple(args.param),
+    )
+    progress.info(
+        "run %s: county %s, policy %s, compute date %s",
+        request.run_id,
+        request.county,
+        policy.name,
+        request.compute_date,
+    )
+
+    # dbt reads the warehouse from CLEARANCE_WAREHOUSE (profiles.yml); the loader and the
+    # exports get the same file from the run config.
+    os.environ["CLEARANCE_WAREHOUSE"] = str(warehouse)
+    progress.info("preparing the pipeline ...")
+    from orchestration.lib.execution import execute_run
+
+    execute_run(request, verbose=args.verbose)
+
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    progress.info("done")
+    print(format_summary(summary, out_dir))
+    return 0
+
+
+def format_summary(summary: dict, out_dir: Path) -> str:
+    """Return the one-screen summary printed after a successful run."""
+    lines = summary["lines"]
+    convictions = summary["convictions"]
+    subjects = summary["subjects"]
+    text = [
+        f"County:                     {summary['county']}",
+        f"Policy:                     {summary['policy']['name']}",
+        f"Compute date:               {summary['compute_date']}",
+        f"Lines read:                 {lines['lines_read']}",
+        f"Lines loaded:               {lines['lines_loaded']}",
+        f"Lines quarantined:          {lines['lines_quarantined']}",
+        f"Prop 64 convictions:        {convictions['total']}",
+        f"Eligible convictions:       {convictions['eligible']}",
+        f"Subjects with some relief:  {subjects['with_some_relief']} of "
+        f"{subjects['with_prop64_conviction']}",
+        f"Exports:                    {out_dir}",
+    ]
+    return "\n".join(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status: 0 success, 2 input error, 1 failure."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+
+    debug = args.verbose or bool(os.environ.get(DEBUG_ENV))
+    try:
+        return run_command(args)
+    except ClearanceError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if debug:
+            logger.exception("Unexpected failure")
+        hint = "" if debug else f" (rerun with --verbose or {DEBUG_ENV}=1 for a traceback)"
+        print(f"{PROG}: error: {type(error).__name__}: {error}{hint}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

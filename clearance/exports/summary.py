@@ -1,0 +1,148 @@
+"""summary.json: the run's inputs, line counts and impact figures, read from the marts."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import duckdb
+
+logger = logging.getLogger(__name__)
+
+SUMMARY = "summary.json"
+# The hypothetical whose subject figures are reported beside the county policy's.
+DISMISS_ALL_PROP64 = "dismiss-all-prop64"
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def run_record(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
+    """Return the run's county, policy, policy parameters and compute date."""
+    rows = _rows(
+        con,
+        "select county, policy_name, policy_parameters, compute_date from raw.runs where run_id = ?",
+        [run_id],
+    )
+    if not rows:
+        raise LookupError(f"run {run_id} is not registered in raw.runs")
+    run = rows[0]
+    return {
+        "county": run["county"],
+        "policy": {"name": run["policy_name"], "parameters": json.loads(run["policy_parameters"])},
+        "compute_date": run["compute_date"].isoformat(),
+    }
+
+
+def line_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
+    """Return lines read, loaded and quarantined over the run's files and per file."""
+    files = _rows(
+        con,
+        """
+        select
+            run_files.file_order,
+            doj_files.file_name,
+            doj_files.lines_read,
+            doj_files.lines_loaded,
+            doj_files.lines_quarantined,
+        from raw.run_files as run_files
+        inner join raw.doj_files as doj_files on run_files.load_id = doj_files.load_id
+        where run_files.run_id = ?
+        order by run_files.file_order
+        """,
+        [run_id],
+    )
+    return {
+        "lines_read": sum(file["lines_read"] for file in files),
+        "lines_loaded": sum(file["lines_loaded"] for file in files),
+        "lines_quarantined": sum(file["lines_quarantined"] for file in files),
+        "files": files,
+    }
+
+
+def _counts(con: duckdb.DuckDBPyConnection, column: str, policy_name: str) -> dict[str, int]:
+    rows = con.execute(
+        f"""
+        select coalesce(cast({column} as varchar), 'unknown') as value, count(*) as convictions,
+        from marts.fct_conviction_outcomes
+        where policy_name = ?
+        group by all
+        order by convictions desc, value
+        """,
+        [policy_name],
+    ).fetchall()
+    return {value: count for value, count in rows}
+
+
+def policy_impact(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Return the figures of every policy of the run, county policy first."""
+    return _rows(
+        con,
+        """
+        select
+            policy_name,
+            policy_role,
+            prop64_convictions,
+            prop64_felony_convictions,
+            prop64_non_felony_convictions,
+            prop64_unknown_level_convictions,
+            eligible_convictions,
+            earliest_prop64_disposition_date,
+            subjects_with_prop64_conviction,
+            subjects_with_some_relief,
+            subjects_with_no_felony_left,
+            subjects_with_no_conviction_left,
+            subjects_with_no_conviction_last_7_years_left,
+        from marts.fct_county_impact
+        order by policy_order
+        """,
+        [],
+    )
+
+
+def _subjects_left(impact: dict[str, Any]) -> dict[str, int]:
+    return {
+        "no_felony": impact["subjects_with_no_felony_left"],
+        "no_conviction": impact["subjects_with_no_conviction_left"],
+        "no_conviction_last_7_years": impact["subjects_with_no_conviction_last_7_years_left"],
+    }
+
+
+def build_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
+    """Return the content of summary.json for a run whose models are built."""
+    run = run_record(con, run_id)
+    impact = {
+        row["policy_role"] if row["policy_role"] == "county" else row["policy_name"]: row
+        for row in policy_impact(con)
+    }
+    county = impact["county"]
+    county_policy = county["policy_name"]
+    earliest = county["earliest_prop64_disposition_date"]
+    subjects_left = {county_policy: _subjects_left(county)}
+    if DISMISS_ALL_PROP64 in impact:
+        subjects_left[DISMISS_ALL_PROP64] = _subjects_left(impact[DISMISS_ALL_PROP64])
+    return {
+        "run_id": run_id,
+        **run,
+        "lines": line_counts(con, run_id),
+        "convictions": {
+            "total": county["prop64_convictions"],
+            "earliest_disposition_date": earliest.isoformat() if earliest else None,
+            "felony": county["prop64_felony_convictions"],
+            "non_felony": county["prop64_non_felony_convictions"],
+            "unknown_level": county["prop64_unknown_level_convictions"],
+            "eligible": county["eligible_convictions"],
+            "by_section": _counts(con, "section", county_policy),
+            "by_determination": _counts(con, "determination", county_policy),
+            "by_reason": _counts(con, "reason", county_policy),
+        },
+        "subjects": {
+            "with_prop64_conviction": county["subjects_with_prop64_conviction"],
+            "with_some_relief": county["subjects_with_some_relief"],
+        },
+        "subjects_left": subjects_left,
+    }

@@ -1,0 +1,82 @@
+"""Write every export of a run into its out folder, all or nothing, readable by the owner only."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from clearance.errors import ClearanceError
+from clearance.exports.csv_files import CSV_LAYOUTS, write_csv
+from clearance.exports.summary import SUMMARY, build_summary
+
+logger = logging.getLogger(__name__)
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The files written and the summary they hold."""
+
+    out_dir: Path
+    files: tuple[str, ...]
+    summary: dict
+
+
+def _create_owner_only(path: Path) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    os.close(descriptor)
+
+
+def _check_run_was_built(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    row = con.execute("select run_id from staging.stg_clearance__run").fetchone()
+    if row is None or row[0] != run_id:
+        raise ClearanceError(
+            f"the warehouse models were built for another run than {run_id}; run dbt build "
+            "for this run before writing its exports"
+        )
+
+
+def write_exports(warehouse: Path, run_id: str, out_dir: Path) -> ExportResult:
+    """Write the CSV files and summary.json of a run into out_dir.
+
+    The files are written into a private (0700) staging folder beside out_dir and moved in only
+    when all of them are complete, so a failure leaves out_dir as it was.
+    """
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            _check_run_was_built(con, run_id)
+            files: list[str] = []
+            for layout in CSV_LAYOUTS:
+                path = staging / layout.file_name
+                write_csv(con, layout, path)
+                # DuckDB creates the file with the process umask; the staging folder is 0700,
+                # so no one else could open it before this.
+                os.chmod(path, FILE_MODE)
+                files.append(layout.file_name)
+            summary = build_summary(con, run_id)
+
+        summary_path = staging / SUMMARY
+        _create_owner_only(summary_path)
+        summary_path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        files.append(SUMMARY)
+
+        out_dir.mkdir(mode=DIR_MODE, exist_ok=True)
+        for name in files:
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    logger.info("Wrote %d export files to %s", len(files), out_dir)
+    return ExportResult(out_dir=out_dir, files=tuple(files), summary=summary)

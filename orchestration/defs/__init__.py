@@ -1,0 +1,1 @@
+"""Definitions of the clearance code location, one module per concern."""

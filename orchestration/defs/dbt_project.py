@@ -1,0 +1,40 @@
+"""The dbt project for Dagster, with a manifest private to one warehouse."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+from clearance.settings import PROJECT_DIR
+from orchestration.defs.resources import dbt_cli_resource
+from orchestration.lib.run_request import dbt_work_dir
+
+logger = logging.getLogger(__name__)
+
+
+def clearance_dbt_project(warehouse: Path) -> DbtProject:
+    """Return the project with its target folder beside the warehouse, parsed when needed.
+
+    This does what `DbtProject.prepare_if_dev()` does (parse again under `dagster dev`) and also
+    parses when the manifest is missing, as on a command-line run. It runs the venv's dbt
+    explicitly because the built-in preparer runs `dbt` from PATH, which an unactivated virtual
+    environment does not provide.
+    """
+    target_path = dbt_work_dir(warehouse) / "target"
+    project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR, target_path=target_path)
+    if project.preparer.using_dagster_dev() or not project.manifest_path.exists():
+        logger.info("Parsing the dbt project into %s", target_path)
+        dbt_cli_resource(project).cli(["parse", "--quiet"], target_path=target_path).wait()
+    return project
+
+
+def dbt_build_args(run_id: str) -> list[str]:
+    """Return the dbt build arguments of a run.
+
+    The run id is a dbt variable because every staging model reads only its own run's rows.
+    dbt unit tests are left out: they check the SQL, not the run's data, and need empty parents.
+    """
+    return ["build", "--vars", json.dumps({"run_id": run_id}), "--exclude", "test_type:unit"]

@@ -1,0 +1,48 @@
+"""Resources: the settings of the run being executed, and the dbt command line."""
+
+import sys
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource, DbtProject
+
+from orchestration.lib.run_request import RunRequest
+
+
+class ClearanceRun(ConfigurableResource):
+    """The settings of one clearance run; every asset of the job reads the same values."""
+
+    run_id: str
+    county: str
+    doj_paths: list[str]
+    compute_date: str
+    out_dir: str
+    warehouse: str
+    options_file: str | None = None
+    policy: str | None = None
+    params: list[str] = []
+
+    def request(self) -> RunRequest:
+        """Return the settings as a RunRequest."""
+        return RunRequest(
+            run_id=self.run_id,
+            county=self.county,
+            doj_paths=tuple(self.doj_paths),
+            compute_date=self.compute_date,
+            out_dir=self.out_dir,
+            warehouse=self.warehouse,
+            options_file=self.options_file,
+            policy=self.policy,
+            params=tuple(self.params),
+        )
+
+
+def dbt_cli_resource(project: DbtProject) -> DbtCliResource:
+    """Return the dbt resource, running the dbt installed beside this Python.
+
+    DbtCliResource looks for `dbt` on PATH by default, which fails when the command line runs
+    from a virtual environment that is not activated.
+    """
+    return DbtCliResource(
+        project_dir=project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+    )

@@ -1,0 +1,44 @@
+"""Execute one clearance run as a Dagster job run inside this process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from orchestration.lib.run_request import RunRequest
+
+logger = logging.getLogger(__name__)
+
+
+def run_config(request: RunRequest, verbose: bool = False) -> dict[str, Any]:
+    """Return the Dagster run config of a run: its settings and the console log level.
+
+    Dagster's console logger prints every event; the command line prints its own progress
+    lines instead, unless asked to be verbose.
+    """
+    return {
+        "resources": {"clearance_run": {"config": request.to_config()}},
+        "loggers": {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}}},
+    }
+
+
+def execute_run(request: RunRequest, verbose: bool = False) -> None:
+    """Build the definitions for the run's warehouse and execute the job in process.
+
+    execute_in_process uses an ephemeral Dagster instance, so nothing is written to
+    DAGSTER_HOME. An asset's exception is raised again here unchanged.
+    """
+    from orchestration.defs.code_location import build_definitions
+    from orchestration.defs.jobs import CLEARANCE_RUN_JOB
+
+    # dagster-dbt writes every dbt log line to stdout, which is kept for the run's summary:
+    # they go to stderr when verbose and are dropped otherwise.
+    with contextlib.redirect_stdout(sys.stderr if verbose else io.StringIO()):
+        definitions = build_definitions(Path(request.warehouse))
+        job = definitions.resolve_job_def(CLEARANCE_RUN_JOB)
+        result = job.execute_in_process(run_config=run_config(request, verbose))
+    logger.info("Dagster run %s finished: success=%s", result.run_id, result.success)

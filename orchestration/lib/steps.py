@@ -1,0 +1,85 @@
+"""The Python steps of a run, as plain functions: the Dagster assets only call them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from clearance.loading.raw_schema import create_raw_schema
+from orchestration.lib.run_request import RunRequest, resolve_policy
+
+# Progress lines for the person running the command; the command line prints them to stderr.
+progress = logging.getLogger("clearance.progress")
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """Line counts of the files a run loaded."""
+
+    files: int
+    lines_read: int
+    lines_loaded: int
+    lines_quarantined: int
+
+
+def subject_key_file(warehouse: Path) -> Path:
+    """Return the pseudonym secret's file: CLEARANCE_SUBJECT_KEY_FILE, else beside the warehouse."""
+    configured = os.environ.get("CLEARANCE_SUBJECT_KEY_FILE")
+    return Path(configured) if configured else warehouse.parent / "subject_key"
+
+
+def load_raw_layer(request: RunRequest) -> LoadOutcome:
+    """Load the run's DOJ files and register the run, its policies and its subject keys.
+
+    The connection is closed before returning, because dbt opens the warehouse next and DuckDB
+    allows one writer at a time.
+    """
+    from clearance.loading.doj_files import load_doj_files
+    from clearance.policies import write_run_policy_rules
+    from clearance.pseudonym import load_or_create_secret, write_subject_keys
+    from clearance.runs import connect_warehouse, register_run
+
+    policy = resolve_policy(request.options_file, request.policy, request.params)
+    warehouse = Path(request.warehouse)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = connect_warehouse(warehouse)
+    try:
+        create_raw_schema(con)
+        total = len(request.doj_paths)
+        progress.info("loading %d doj file%s ...", total, "" if total == 1 else "s")
+        # One call loads every file in one transaction, so a bad file leaves nothing behind.
+        loaded_files = load_doj_files(con, [Path(path) for path in request.doj_paths])
+        for number, loaded in enumerate(loaded_files, start=1):
+            progress.info(
+                "loaded doj file %d/%d: %s, %d lines read, %d quarantined",
+                number,
+                total,
+                loaded.file_name,
+                loaded.lines_read,
+                loaded.lines_quarantined,
+            )
+        register_run(
+            con,
+            run_id=request.run_id,
+            county=request.county,
+            policy_name=policy.name,
+            policy_parameters=json.loads(policy.parameters_json()),
+            compute_date=date.fromisoformat(request.compute_date),
+            loaded_files=loaded_files,
+        )
+        write_run_policy_rules(con, request.run_id, policy)
+        secret = load_or_create_secret(subject_key_file(warehouse))
+        write_subject_keys(con, request.run_id, secret)
+    finally:
+        con.close()
+
+    return LoadOutcome(
+        files=len(loaded_files),
+        lines_read=sum(loaded.lines_read for loaded in loaded_files),
+        lines_loaded=sum(loaded.lines_loaded for loaded in loaded_files),
+        lines_quarantined=sum(loaded.lines_quarantined for loaded in loaded_files),
+    )

@@ -1,0 +1,74 @@
+"""The Dagster code location: its asset graph, job and pools, built without touching a warehouse."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dagster import AssetKey
+
+from orchestration.defs.assets import WAREHOUSE_POOL
+from orchestration.defs.code_location import build_definitions
+from orchestration.defs.dbt_project import dbt_build_args
+from orchestration.defs.jobs import CLEARANCE_RUN_JOB
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def definitions_and_warehouse(tmp_path_factory: pytest.TempPathFactory):
+    warehouse = tmp_path_factory.mktemp("definitions") / "clearance.duckdb"
+    return build_definitions(warehouse), warehouse
+
+
+def test_dbt_build_args_pass_run_id_and_skip_unit_tests() -> None:
+    args = dbt_build_args("abc123")
+    assert args[0] == "build"
+    assert json.loads(args[args.index("--vars") + 1]) == {"run_id": "abc123"}
+    assert args[args.index("--exclude") + 1] == "test_type:unit"
+
+
+def test_building_definitions_opens_no_warehouse(definitions_and_warehouse) -> None:
+    _, warehouse = definitions_and_warehouse
+    assert not warehouse.exists()
+    # The manifest is parsed into a folder private to this warehouse.
+    assert (warehouse.parent / "clearance_dbt" / "target" / "manifest.json").is_file()
+
+
+def test_asset_graph_runs_load_then_dbt_then_exports(definitions_and_warehouse) -> None:
+    definitions, _ = definitions_and_warehouse
+    graph = definitions.resolve_asset_graph()
+    keys = graph.get_all_asset_keys()
+    for key in (
+        AssetKey(["raw", "doj_rows"]),
+        AssetKey(["raw", "runs"]),
+        AssetKey(["staging", "stg_doj__rows"]),
+        AssetKey(["exports", "exp_doj__results"]),
+        AssetKey(["marts", "fct_county_impact"]),
+        AssetKey("doj_exports"),
+    ):
+        assert key in keys, key.to_user_string()
+
+    staging_parents = graph.get(AssetKey(["staging", "stg_doj__rows"])).parent_keys
+    assert AssetKey(["raw", "doj_rows"]) in staging_parents
+    export_parents = graph.get(AssetKey("doj_exports")).parent_keys
+    assert AssetKey(["exports", "exp_doj__results"]) in export_parents
+    assert AssetKey(["marts", "fct_county_impact"]) in export_parents
+
+
+def test_job_covers_every_asset(definitions_and_warehouse) -> None:
+    definitions, _ = definitions_and_warehouse
+    job = definitions.resolve_job_def(CLEARANCE_RUN_JOB)
+    assert sorted(node.name for node in job.graph.nodes) == [
+        "clearance_dbt_models",
+        "doj_exports",
+        "raw_doj_load",
+    ]
+
+
+def test_warehouse_writers_share_one_pool(definitions_and_warehouse) -> None:
+    definitions, _ = definitions_and_warehouse
+    job = definitions.resolve_job_def(CLEARANCE_RUN_JOB)
+    pools = {node.name: node.definition.pool for node in job.graph.nodes}
+    assert pools["raw_doj_load"] == WAREHOUSE_POOL
+    assert pools["clearance_dbt_models"] == WAREHOUSE_POOL

@@ -1,0 +1,229 @@
+"""The `clearance` command line: help, version and the input checks made before a run starts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from clearance import __version__
+from clearance.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "doj_small"
+DOJ_PART1 = FIXTURES / "doj_small_part1.csv"
+OPTIONS = FIXTURES / "options.json"
+CLEARANCE = Path(sys.executable).parent / "clearance"
+
+RUN_OPTIONS = (
+    "--doj",
+    "--county",
+    "--options",
+    "--policy",
+    "--param",
+    "--compute-at",
+    "--out",
+    "--warehouse",
+    "--verbose",
+)
+
+
+def run_args(tmp_path: Path, *extra: str) -> list[str]:
+    """Return `run` arguments writing only under tmp_path, with the fixture's options file."""
+    return [
+        "run",
+        "--county",
+        "SAN JOAQUIN",
+        "--compute-at",
+        "2019-07-01",
+        "--out",
+        str(tmp_path / "out"),
+        "--warehouse",
+        str(tmp_path / "warehouse" / "clearance.duckdb"),
+        *extra,
+    ]
+
+
+def assert_nothing_written(tmp_path: Path) -> None:
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "warehouse").exists()
+
+
+def error_lines(captured: pytest.CaptureFixture[str]) -> list[str]:
+    return [line for line in captured.readouterr().err.splitlines() if line.strip()]
+
+
+def test_version_prints_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"clearance {__version__}"
+
+
+def test_run_help_mentions_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "--help"])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    for option in RUN_OPTIONS:
+        assert option in help_text, option
+    assert "default: today" in help_text
+    assert "CLEARANCE_WAREHOUSE" in help_text
+
+
+def test_help_and_version_start_fast() -> None:
+    # Dagster and dagster-dbt take seconds to import; help must not import them.
+    started = time.monotonic()
+    completed = subprocess.run(
+        [str(CLEARANCE), "--help"], capture_output=True, text=True, check=False
+    )
+    elapsed = time.monotonic() - started
+    assert completed.returncode == 0
+    assert elapsed < 1.5, f"clearance --help took {elapsed:.1f} s"
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, clearance.cli; print('dagster' in sys.modules, 'dagster_dbt' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "False False"
+
+
+def test_missing_doj_file_is_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no_such_file.csv"
+    status = main(
+        run_args(
+            tmp_path, "--doj", str(DOJ_PART1), "--doj", str(missing), "--options", str(OPTIONS)
+        )
+    )
+    assert status == 2
+    lines = error_lines(capsys)
+    assert lines == [f"clearance: error: DOJ file not found: {missing}"]
+    assert_nothing_written(tmp_path)
+
+
+def test_options_and_policy_together_are_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(
+            run_args(
+                tmp_path,
+                "--doj",
+                str(DOJ_PART1),
+                "--options",
+                str(OPTIONS),
+                "--policy",
+                "legal-default",
+            )
+        )
+    assert exit_info.value.code == 2
+    lines = error_lines(capsys)
+    assert len(lines) == 1
+    assert lines[0].startswith("clearance: error: argument --policy: not allowed with")
+    assert_nothing_written(tmp_path)
+
+
+def test_neither_options_nor_policy_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(run_args(tmp_path, "--doj", str(DOJ_PART1)))
+    assert exit_info.value.code == 2
+    lines = error_lines(capsys)
+    assert len(lines) == 1
+    assert "one of the arguments --options --policy is required" in lines[0]
+
+
+def test_bad_options_key_is_named_in_the_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = json.loads(OPTIONS.read_text(encoding="utf-8"))
+    options["additionalRelief"]["subjectAgeTreshold"] = 50
+    bad_options = tmp_path / "bad_options.json"
+    bad_options.write_text(json.dumps(options), encoding="utf-8")
+
+    status = main(run_args(tmp_path, "--doj", str(DOJ_PART1), "--options", str(bad_options)))
+
+    assert status == 2
+    lines = error_lines(capsys)
+    assert len(lines) == 1
+    assert lines[0].startswith("clearance: error: ")
+    assert "subjectAgeTreshold" in lines[0]
+    assert_nothing_written(tmp_path)
+
+
+def test_out_of_range_option_value_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = json.loads(OPTIONS.read_text(encoding="utf-8"))
+    options["additionalRelief"]["subjectAgeThreshold"] = 30
+    bad_options = tmp_path / "bad_options.json"
+    bad_options.write_text(json.dumps(options), encoding="utf-8")
+
+    status = main(run_args(tmp_path, "--doj", str(DOJ_PART1), "--options", str(bad_options)))
+
+    assert status == 2
+    lines = error_lines(capsys)
+    assert len(lines) == 1
+    assert "subjectAgeThreshold" in lines[0]
+    assert_nothing_written(tmp_path)
+
+
+def test_unknown_policy_param_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        run_args(
+            tmp_path,
+            "--doj",
+            str(DOJ_PART1),
+            "--policy",
+            "configurable",
+            "--param",
+            "no_such_parameter=1",
+        )
+    )
+    assert status == 2
+    lines = error_lines(capsys)
+    assert len(lines) == 1
+    assert "no_such_parameter" in lines[0]
+    assert_nothing_written(tmp_path)
+
+
+def test_invalid_compute_date_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(
+            [
+                *run_args(tmp_path, "--doj", str(DOJ_PART1), "--options", str(OPTIONS)),
+                "--compute-at",
+                "2019-02-30",
+            ]
+        )
+    assert exit_info.value.code == 2
+    lines = error_lines(capsys)
+    assert len(lines) == 1
+    assert "2019-02-30" in lines[0]
+
+
+def test_out_path_that_is_a_file_is_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "out").write_text("not a folder\n", encoding="utf-8")
+    status = main(run_args(tmp_path, "--doj", str(DOJ_PART1), "--options", str(OPTIONS)))
+    assert status == 2
+    lines = error_lines(capsys)
+    assert len(lines) == 1
+    assert "is not a folder" in lines[0]
+    assert not (tmp_path / "warehouse").exists()

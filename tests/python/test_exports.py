@@ -1,0 +1,212 @@
+"""The export writer on a hand-built warehouse: layouts, blanking, order, modes, all-or-nothing."""
+
+from __future__ import annotations
+
+import csv
+import stat
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from clearance.doj_layout import BLANKED_COLUMNS, DOJ_COLUMNS
+from clearance.errors import ClearanceError
+from clearance.exports import write_exports
+from clearance.exports.layouts import CONDENSED_DOJ_COLUMNS, ELIGIBILITY_COLUMNS
+from clearance.loading.raw_schema import create_raw_schema
+
+RUN_ID = "run-1"
+ELIGIBILITY_HEADERS = [header for header, _ in ELIGIBILITY_COLUMNS]
+
+
+def doj_row(load_id: str, line_number: int, subject_id: str, cnt_order: str) -> dict[str, str]:
+    row = {column: "" for column in DOJ_COLUMNS}
+    row.update(
+        SUBJECT_ID=subject_id,
+        CNT_ORDER=cnt_order,
+        PRI_NAME="TESTER,TINA",
+        PRI_SSN="NOT-AN-SSN",
+        REQ_SSN="NOT-AN-SSN",
+        PRI_CDL="NOT-A-CDL",
+        REQ_CDL="NOT-A-CDL",
+        FBI_NUMBER="NOT-AN-FBI-NO",
+        END_OF_REC="END",
+    )
+    return {"load_id": load_id, "line_number": line_number, **row}
+
+
+def build_warehouse(path: Path, built_run_id: str = RUN_ID) -> Path:
+    """Create the tables the writer reads, as the loader and dbt would leave them."""
+    with duckdb.connect(str(path)) as con:
+        create_raw_schema(con)
+        con.execute(
+            "insert into raw.runs values (?, 'SAN JOAQUIN', 'configurable', "
+            "'{\"subject_age_threshold\": 50}', date '2019-07-01', now())",
+            [RUN_ID],
+        )
+        con.execute(
+            "insert into raw.doj_files values ('f2', 'b.csv', '/in/b.csv', 'h2', 10, 'utf-8', "
+            "false, 'LF', 1, 1, 0, now()), ('f1', 'a.csv', '/in/a.csv', 'h1', 10, 'utf-8', "
+            "true, 'LF', 3, 2, 1, now())"
+        )
+        con.execute("insert into raw.run_files values (?, 'f1', 1), (?, 'f2', 2)", [RUN_ID, RUN_ID])
+        # Inserted out of order on purpose: the export order comes from row_order.
+        rows = [
+            doj_row("f2", 1, "S2", "001002001000"),
+            doj_row("f1", 3, "S1", "001002001000"),
+            doj_row("f1", 2, "S1", "001001001000"),
+        ]
+        columns = ", ".join(f'"{name}"' for name in rows[0])
+        placeholders = ", ".join("?" for _ in rows[0])
+        con.executemany(
+            f"insert into raw.doj_rows ({columns}) values ({placeholders})",
+            [list(row.values()) for row in rows],
+        )
+
+        con.execute("create schema staging")
+        con.execute(f"create table staging.stg_clearance__run as select '{built_run_id}' as run_id")
+        con.execute("create schema exports")
+        eligibility_columns = ", ".join(
+            f"null::varchar as {name}" for _, name in ELIGIBILITY_COLUMNS
+        )
+        con.execute(
+            f"""
+            create table exports.exp_doj__results as
+            select
+                load_id, line_number, row_order, conviction_id, is_prop64_conviction_row,
+                {eligibility_columns}
+            from (values
+                ('f1', 2, 1, null, false),
+                ('f1', 3, 2, 'S1-001002001000', true),
+                ('f2', 1, 3, null, false)
+            ) as t(load_id, line_number, row_order, conviction_id, is_prop64_conviction_row)
+            """
+        )
+        con.execute(
+            """
+            update exports.exp_doj__results
+            set case_number = 'SJ12M0001', possible_other_p64_charges = '-',
+                eligibility_determination = 'Eligible for Dismissal',
+                eligibility_reason = 'Misdemeanor or Infraction'
+            where is_prop64_conviction_row
+            """
+        )
+
+        con.execute("create schema marts")
+        con.execute(
+            """
+            create table marts.fct_county_impact as
+            select * from (values
+                ('configurable', 'county', 1, 1, 0, 1, 0, 1, date '2012-05-10', 1, 1, 0, 1, 0),
+                ('dismiss-all-prop64', 'hypothetical', 2, 1, 0, 1, 0, 1, date '2012-05-10', 1, 1,
+                    0, 1, 0)
+            ) as t(policy_name, policy_role, policy_order, prop64_convictions,
+                prop64_felony_convictions, prop64_non_felony_convictions,
+                prop64_unknown_level_convictions, eligible_convictions,
+                earliest_prop64_disposition_date, subjects_with_prop64_conviction,
+                subjects_with_some_relief, subjects_with_no_felony_left,
+                subjects_with_no_conviction_left, subjects_with_no_conviction_last_7_years_left)
+            """
+        )
+        con.execute(
+            """
+            create table marts.fct_conviction_outcomes as
+            select * from (values
+                ('configurable', '11357', 'Eligible for Dismissal', 'Misdemeanor or Infraction'),
+                ('dismiss-all-prop64', '11357', 'Eligible for Dismissal', 'Dismiss all Prop 64 charges')
+            ) as t(policy_name, section, determination, reason)
+            """
+        )
+    return path
+
+
+def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        return header, list(reader)
+
+
+def test_writer_creates_owner_only_files(tmp_path: Path) -> None:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    out_dir = tmp_path / "out"
+
+    result = write_exports(warehouse, RUN_ID, out_dir)
+
+    assert result.files == (
+        "All_Results.csv",
+        "All_Results_Condensed.csv",
+        "Prop64_Results.csv",
+        "summary.json",
+    )
+    assert stat.S_IMODE(out_dir.stat().st_mode) == 0o700
+    for name in result.files:
+        assert stat.S_IMODE((out_dir / name).stat().st_mode) == 0o600, name
+    # No staging folder is left beside the out folder.
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "warehouse.duckdb"]
+
+
+def test_all_results_follows_row_order_and_blanks_identifiers(tmp_path: Path) -> None:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    write_exports(warehouse, RUN_ID, tmp_path / "out")
+
+    header, rows = read_csv(tmp_path / "out" / "All_Results.csv")
+    assert header == [*DOJ_COLUMNS, *ELIGIBILITY_HEADERS]
+    subject_index = header.index("SUBJECT_ID")
+    cnt_index = header.index("CNT_ORDER")
+    assert [(row[subject_index], row[cnt_index]) for row in rows] == [
+        ("S1", "001001001000"),
+        ("S1", "001002001000"),
+        ("S2", "001002001000"),
+    ]
+    for column in BLANKED_COLUMNS:
+        assert [row[header.index(column)] for row in rows] == ["", "", ""], column
+    text = (tmp_path / "out" / "All_Results.csv").read_text(encoding="utf-8")
+    assert "NOT-A" not in text
+    # Empty DOJ fields print as empty cells, not as a quoted empty string.
+    assert '""' not in text
+
+
+def test_prop64_results_keeps_only_conviction_rows(tmp_path: Path) -> None:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    write_exports(warehouse, RUN_ID, tmp_path / "out")
+
+    header, rows = read_csv(tmp_path / "out" / "Prop64_Results.csv")
+    assert len(rows) == 1
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["CNT_ORDER"] == "001002001000"
+    assert row["Case Number"] == "SJ12M0001"
+    assert row["Eligibility Determination"] == "Eligible for Dismissal"
+
+
+def test_condensed_layout_has_20_doj_columns(tmp_path: Path) -> None:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    write_exports(warehouse, RUN_ID, tmp_path / "out")
+
+    header, rows = read_csv(tmp_path / "out" / "All_Results_Condensed.csv")
+    assert header == [*CONDENSED_DOJ_COLUMNS, *ELIGIBILITY_HEADERS]
+    assert len(CONDENSED_DOJ_COLUMNS) == 20
+    assert len(rows) == 3
+
+
+def test_summary_lines_follow_file_order(tmp_path: Path) -> None:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    result = write_exports(warehouse, RUN_ID, tmp_path / "out")
+
+    lines = result.summary["lines"]
+    assert [file["file_name"] for file in lines["files"]] == ["a.csv", "b.csv"]
+    assert (lines["lines_read"], lines["lines_loaded"], lines["lines_quarantined"]) == (4, 3, 1)
+    assert result.summary["convictions"]["by_reason"] == {"Misdemeanor or Infraction": 1}
+    assert result.summary["convictions"]["earliest_disposition_date"] == "2012-05-10"
+    assert set(result.summary["subjects_left"]) == {"configurable", "dismiss-all-prop64"}
+
+
+def test_models_of_another_run_write_nothing(tmp_path: Path) -> None:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb", built_run_id="run-0")
+    out_dir = tmp_path / "out"
+
+    with pytest.raises(ClearanceError, match="another run"):
+        write_exports(warehouse, RUN_ID, out_dir)
+
+    assert not out_dir.exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["warehouse.duckdb"]
