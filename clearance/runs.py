@@ -36,6 +36,8 @@ def register_run(
 ) -> None:
     """Insert the run into raw.runs and its files, in command-line order, into raw.run_files.
 
+    The run also becomes raw.current_run, the one run that the dbt models read.
+
     Raises ClearanceError when the list names the same file content twice, because a run that
     counted one extract twice would double every history in it.
     """
@@ -69,6 +71,8 @@ def register_run(
                 "started_at": datetime.now(UTC).replace(tzinfo=None),
             },
         )
+        con.execute("delete from raw.current_run")
+        con.execute("insert into raw.current_run (run_id) values ($run_id)", {"run_id": run_id})
         con.executemany(
             "insert into raw.run_files (run_id, load_id, file_order) values (?, ?, ?)",
             [

@@ -51,6 +51,13 @@ RAW_SCHEMA_DDL: tuple[str, ...] = (
         started_at timestamp not null
     )
     """,
+    # The run that dbt builds. A table instead of a dbt variable because a changed variable
+    # makes dbt parse the whole project again (about 2 s), on every run.
+    """
+    create table if not exists raw.current_run (
+        run_id varchar not null
+    )
+    """,
     """
     create table if not exists raw.run_files (
         run_id varchar not null,

@@ -98,11 +98,11 @@ def build_dbt_models(project: DbtProject) -> AssetsDefinition:
     ):
         request = clearance_run.request()
         progress.info("building models ...")
-        target_path = dbt_work_dir(Path(request.warehouse)) / "build"
+        # The build shares the target folder of the parse that made the manifest, so dbt's
+        # partial parsing state carries over and a rerun skips the full parse.
+        target_path = dbt_work_dir(Path(request.warehouse)) / "target"
         with warehouse_environment(request.warehouse):
-            yield from dbt.cli(
-                dbt_build_args(request.run_id), context=context, target_path=target_path
-            ).stream()
+            yield from dbt.cli(dbt_build_args(), context=context, target_path=target_path).stream()
 
     return clearance_dbt_models
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -31,10 +30,11 @@ def clearance_dbt_project(warehouse: Path) -> DbtProject:
     return project
 
 
-def dbt_build_args(run_id: str) -> list[str]:
+def dbt_build_args() -> list[str]:
     """Return the dbt build arguments of a run.
 
-    The run id is a dbt variable because every staging model reads only its own run's rows.
-    dbt unit tests are left out: they check the SQL, not the run's data, and need empty parents.
+    The run comes from raw.current_run, not from a dbt variable, because a changed variable
+    makes dbt parse the whole project again. dbt unit tests are left out: they check the SQL,
+    not the run's data, and need empty parents.
     """
-    return ["build", "--vars", json.dumps({"run_id": run_id}), "--exclude", "test_type:unit"]
+    return ["build", "--exclude", "test_type:unit"]

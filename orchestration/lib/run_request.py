@@ -49,11 +49,9 @@ def resolve_policy(
     if (options_file is None) == (policy is None):
         raise PolicyError("give exactly one of --options FILE and --policy NAME|FILE")
     if options_file is not None:
-        if params:
-            raise PolicyError(
-                "--param applies to --policy only; set options in the options file instead"
-            )
-        return policy_from_options(options_file)
+        # An options file is the configurable policy, so --param reaches its parameters too,
+        # such as effective_date_check, which options files have no key for.
+        return policy_from_options(options_file).with_overrides(params)
     return load_policy(policy).with_overrides(params)
 
 

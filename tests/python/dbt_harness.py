@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -31,10 +30,16 @@ def dbt_env(warehouse: Path, work_dir: Path) -> dict[str, str]:
 
 
 def run_dbt(args: list[str], warehouse: Path, work_dir: Path, run_id: str | None = None):
-    """Run one dbt command in the project and return the completed process."""
-    command = [str(DBT), *args, "--project-dir", str(PROJECT_DIR)]
+    """Run one dbt command in the project and return the completed process.
+
+    With run_id, that run becomes raw.current_run first, as the load step of a real run does.
+    """
     if run_id is not None:
-        command += ["--vars", json.dumps({"run_id": run_id})]
+        with duckdb.connect(str(warehouse)) as con:
+            create_raw_schema(con)
+            con.execute("delete from raw.current_run")
+            con.execute("insert into raw.current_run values ($run_id)", {"run_id": run_id})
+    command = [str(DBT), *args, "--project-dir", str(PROJECT_DIR)]
     return subprocess.run(
         command,
         cwd=PROJECT_DIR,

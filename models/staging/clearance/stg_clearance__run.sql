@@ -6,16 +6,23 @@ runs as (
 
 ),
 
+current_run as (
+
+    select * from {{ source('raw', 'current_run') }}
+
+),
+
 final as (
 
     select
-        run_id,
-        county,
-        compute_date,
-        policy_name,
-        policy_parameters,
+        runs.run_id,
+        runs.county,
+        runs.compute_date,
+        runs.policy_name,
+        runs.policy_parameters,
     from runs
-    where run_id = '{{ var("run_id") }}'
+    inner join current_run
+        on runs.run_id = current_run.run_id
 
 )
 

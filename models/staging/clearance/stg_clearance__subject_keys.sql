@@ -6,13 +6,20 @@ run_subject_keys as (
 
 ),
 
+current_run as (
+
+    select * from {{ source('raw', 'current_run') }}
+
+),
+
 final as (
 
     select
-        subject_id,
-        subject_key,
+        run_subject_keys.subject_id,
+        run_subject_keys.subject_key,
     from run_subject_keys
-    where run_id = '{{ var("run_id") }}'
+    inner join current_run
+        on run_subject_keys.run_id = current_run.run_id
 
 )
 

@@ -8,6 +8,12 @@ run_files as (
 
 ),
 
+current_run as (
+
+    select * from {{ source('raw', 'current_run') }}
+
+),
+
 -- Two CTEs read this one, and DuckDB would otherwise first copy all 97 columns into memory.
 doj_rows as not materialized (
 
@@ -26,7 +32,8 @@ run_lines as (
     from doj_rows
     inner join run_files
         on doj_rows.load_id = run_files.load_id
-    where run_files.run_id = '{{ var("run_id") }}'
+    inner join current_run
+        on run_files.run_id = current_run.run_id
 
 ),
 

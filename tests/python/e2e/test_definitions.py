@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from dagster import AssetKey
 
@@ -21,10 +19,10 @@ def definitions_and_warehouse(tmp_path_factory: pytest.TempPathFactory):
     return build_definitions(warehouse), warehouse
 
 
-def test_dbt_build_args_pass_run_id_and_skip_unit_tests() -> None:
-    args = dbt_build_args("abc123")
+def test_dbt_build_args_skip_unit_tests_and_pass_no_vars() -> None:
+    args = dbt_build_args()
     assert args[0] == "build"
-    assert json.loads(args[args.index("--vars") + 1]) == {"run_id": "abc123"}
+    assert "--vars" not in args
     assert args[args.index("--exclude") + 1] == "test_type:unit"
 
 
