@@ -5,7 +5,12 @@ It serves the warehouse named by CLEARANCE_WAREHOUSE; no warehouse connection is
 
 from __future__ import annotations
 
+import os
+
 from clearance.settings import warehouse_path
 from orchestration.defs.code_location import build_definitions
 
+# Runs launched from the UI create the same personal-data files as command-line runs, so the
+# code server creates files owner-only, as the command line does.
+os.umask(0o077)
 defs = build_definitions(warehouse_path())

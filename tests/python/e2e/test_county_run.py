@@ -367,3 +367,11 @@ def test_summary_subjects_left_without_records(county_run: dict) -> None:
         "no_conviction": 5,
         "no_conviction_last_7_years": 4,
     }
+
+
+def test_warehouse_and_dbt_files_are_owner_only(county_run: dict) -> None:
+    warehouse = county_run["warehouse"]
+    assert stat.S_IMODE(warehouse.stat().st_mode) == 0o600
+    # dbt's work folder holds compiled SQL and logs of a run over personal data.
+    for path in warehouse.parent.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
