@@ -15,6 +15,7 @@ import duckdb
 from clearance.errors import ClearanceError
 from clearance.exports.csv_files import CSV_LAYOUTS, write_csv
 from clearance.exports.summary import SUMMARY, build_summary
+from clearance.settings import duckdb_memory_limit
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,8 @@ def write_exports(warehouse: Path, run_id: str, out_dir: Path) -> ExportResult:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
+        config = {"memory_limit": duckdb_memory_limit()}
+        with duckdb.connect(str(warehouse), read_only=True, config=config) as con:
             _check_run_was_built(con, run_id)
             files: list[str] = []
             for layout in CSV_LAYOUTS:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from clearance.settings import duckdb_memory_limit
+
 _OWNER_ONLY_FILE = 0o600
 _OWNER_ONLY_DIR = 0o700
 
@@ -18,7 +20,7 @@ def connect_warehouse(path: str | Path) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     path.parent.mkdir(mode=_OWNER_ONLY_DIR, parents=True, exist_ok=True)
     is_new = not path.exists()
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config={"memory_limit": duckdb_memory_limit()})
     if is_new:
         # NOTE: DuckDB creates the file and its WAL with the process umask. The file is fixed
         # here, but a WAL that DuckDB writes later gets the umask again: only an owner-only
