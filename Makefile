@@ -33,13 +33,14 @@ test: setup ## Run the Python tests, the dbt unit tests and the end-to-end test
 
 lint: setup ## Check Python with ruff and SQL with sqlfluff
 	$(BIN)/ruff check clearance orchestration tests bench
-	$(BIN)/sqlfluff lint models macros
+	$(BIN)/sqlfluff lint models
 
 bench: setup ## Time clearance run on generated files of 1,000 and BENCH_ROWS rows
 	$(BIN)/python -m bench.run_benchmark --rows $${BENCH_ROWS:-1000000}
 
-dagster: setup ## Start the Dagster UI on http://127.0.0.1:3000
-	mkdir -p $(DAGSTER_HOME)
+dagster: setup ## Start the Dagster UI on http://127.0.0.1:3000 (Ctrl-C stops it)
+	mkdir -p -m 700 $(DAGSTER_HOME)
+	cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m orchestration.definitions
 
 clean: ## Remove the warehouse, outputs and dbt artifacts

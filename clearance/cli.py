@@ -89,8 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy",
         metavar="NAME|FILE",
         help=(
-            "a built-in policy name (a file name in the policies folder without .yaml, e.g. "
-            "legal-default) or the path of a policy YAML file"
+            "a built-in policy name (configurable, dismiss-all-prop64, "
+            "dismiss-all-prop64-and-related) or the path of a policy YAML file"
         ),
     )
     run.add_argument(
@@ -99,8 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME=VALUE",
         help=(
-            "set one parameter of the --policy policy, read as the type the policy declares; "
-            "repeat for several; default: the policy's own defaults"
+            "set one parameter of the county policy (of --policy, or of the configurable "
+            "policy behind --options), read as the type the policy declares, e.g. "
+            "effective_date_check=false; repeat for several; default: the policy's own values"
         ),
     )
     run.add_argument(

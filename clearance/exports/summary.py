@@ -11,8 +11,6 @@ import duckdb
 logger = logging.getLogger(__name__)
 
 SUMMARY = "summary.json"
-# The hypothetical whose subject figures are reported beside the county policy's.
-DISMISS_ALL_PROP64 = "dismiss-all-prop64"
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -122,9 +120,12 @@ def build_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]
     county = impact["county"]
     county_policy = county["policy_name"]
     earliest = county["earliest_prop64_disposition_date"]
+    # Every policy of the run, county policy first, so a county sees how far its policy is
+    # from dismissing every Prop 64 conviction, and from dismissing related charges too.
     subjects_left = {county_policy: _subjects_left(county)}
-    if DISMISS_ALL_PROP64 in impact:
-        subjects_left[DISMISS_ALL_PROP64] = _subjects_left(impact[DISMISS_ALL_PROP64])
+    for name, row in impact.items():
+        if name != "county":
+            subjects_left[name] = _subjects_left(row)
     return {
         "run_id": run_id,
         **run,

@@ -147,8 +147,8 @@ def _select_sql(rows: int, county: str, seed: int) -> str:
             1 + (i % {ROWS_PER_SUBJECT}) // {ROWS_PER_CYCLE} as cycle,
             case when i % {ROWS_PER_CYCLE} = 0 then 1 else 2 end as step,
             case when i % {ROWS_PER_CYCLE} = 0 then 1 else i % {ROWS_PER_CYCLE} end as count_number,
-            date '1965-01-01' + cast(hash(i // {ROWS_PER_CYCLE}, 'cyc', {seed}) % 20000 as integer)
-                as cycle_date,
+            date '1940-01-01' + cast(hash(i // {ROWS_PER_SUBJECT}, 'dob', {seed}) % 21900 as integer)
+                as date_of_birth,
             cast(hash(i, 'off', {seed}) % {len(OFFENSES)} as integer) as offense_index,
             hash(i, 'conv', {seed}) % 3 <> 0 as convicted,
             case when hash(i // {ROWS_PER_CYCLE}, 'cty', {seed}) % 10 = 0
@@ -156,16 +156,22 @@ def _select_sql(rows: int, county: str, seed: int) -> str:
                 else '{county_literal}' end as ori_county,
         from range({rows}) as t(i)
     ),
-    with_dob as (
+    -- Each cycle falls in its own five-year span from the 18th birthday on, so a history runs
+    -- forward in time and nobody is arrested before birth; no arrest is later than mid-2025.
+    with_dates as (
         select
             *,
-            strftime(date '1940-01-01' + cast(hash(subject, 'dob', seed) % 21900 as integer),
-                '%Y%m%d') as dob_text,
+            strftime(date_of_birth, '%Y%m%d') as dob_text,
+            least(
+                (date_of_birth + to_years(18 + 5 * (cycle - 1)))::date
+                    + cast(hash(i // {ROWS_PER_CYCLE}, 'cyc', seed) % 1800 as integer),
+                date '2025-06-30'
+            )::date as cycle_date,
         from numbered
     )
     select
         {column_sql}
-    from with_dob
+    from with_dates
     order by i
     """
 

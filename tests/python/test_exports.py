@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dbt_harness import empty_warehouse, run_dbt
 
 from clearance.doj_layout import BLANKED_COLUMNS, DOJ_COLUMNS
 from clearance.errors import ClearanceError
@@ -198,6 +199,7 @@ def test_summary_lines_follow_file_order(tmp_path: Path) -> None:
     assert (lines["lines_read"], lines["lines_loaded"], lines["lines_quarantined"]) == (4, 3, 1)
     assert result.summary["convictions"]["by_reason"] == {"Misdemeanor or Infraction": 1}
     assert result.summary["convictions"]["earliest_disposition_date"] == "2012-05-10"
+    # Every policy in the mart, which here holds the county policy and one hypothetical.
     assert set(result.summary["subjects_left"]) == {"configurable", "dismiss-all-prop64"}
 
 
@@ -210,3 +212,19 @@ def test_models_of_another_run_write_nothing(tmp_path: Path) -> None:
 
     assert not out_dir.exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["warehouse.duckdb"]
+
+
+@pytest.mark.slow
+def test_export_model_unit_tests_pass(tmp_path: Path) -> None:
+    warehouse = empty_warehouse(tmp_path / "warehouse.duckdb")
+    # Unit tests need their parent relations to exist, so build them empty first.
+    selection = "+exp_doj__results"
+    build = run_dbt(
+        ["build", "--empty", "--select", selection, "--exclude", "test_type:unit"],
+        warehouse,
+        tmp_path,
+    )
+    assert build.returncode == 0, build.stdout[-4000:]
+    unit = run_dbt(["test", "--select", "exp_doj__results,test_type:unit"], warehouse, tmp_path)
+    assert unit.returncode == 0, unit.stdout[-4000:]
+    assert "PASS=2" in unit.stdout

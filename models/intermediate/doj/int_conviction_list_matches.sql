@@ -45,7 +45,8 @@ listed_offense_sections as (
     select
         subject_id,
         cnt_order,
-        unnest(offense_sections, recursive := true),
+        -- unnest names the struct fields itself, so the expression takes no alias.
+        unnest(offense_sections, recursive := true),  -- noqa: AL03
     from convictions
 ),
 
