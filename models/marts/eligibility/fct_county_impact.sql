@@ -8,21 +8,12 @@ subject_relief as (
     select * from {{ ref('fct_subject_relief') }}
 ),
 
-policy_rules as (
-    select * from {{ ref('stg_clearance__policy_rules') }}
+policies as (
+    select * from {{ ref('int_run_policies') }}
 ),
 
 run as (
     select * from {{ ref('stg_clearance__run') }}
-),
-
-policies as (
-    select distinct
-        policy_rules.policy_name,
-        policy_rules.policy_role,
-        policy_rules.policy_order,
-        policy_rules.policy_scope,
-    from policy_rules
 ),
 
 -- Eligible convictions, the figure counties announced, are the Prop 64 convictions in the

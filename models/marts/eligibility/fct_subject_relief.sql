@@ -16,21 +16,12 @@ policy_decisions as (
     select * from {{ ref('int_policy_decisions') }}
 ),
 
-policy_rules as (
-    select * from {{ ref('stg_clearance__policy_rules') }}
+policies as (
+    select * from {{ ref('int_run_policies') }}
 ),
 
 run as (
     select * from {{ ref('stg_clearance__run') }}
-),
-
-policies as (
-    select distinct
-        policy_rules.policy_name,
-        policy_rules.policy_role,
-        policy_rules.policy_order,
-        policy_rules.policy_scope,
-    from policy_rules
 ),
 
 county_subjects as (
