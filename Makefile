@@ -33,7 +33,8 @@ test: setup ## Run the Python tests, the dbt unit tests and the end-to-end test
 
 lint: setup ## Check Python with ruff and SQL with sqlfluff
 	$(BIN)/ruff check clearance orchestration tests bench
-	$(BIN)/sqlfluff lint models
+	mkdir -p target
+	CLEARANCE_WAREHOUSE=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models
 
 bench: setup ## Time clearance run on generated files of 1,000 and BENCH_ROWS rows
 	$(BIN)/python -m bench.run_benchmark --rows $${BENCH_ROWS:-1000000}

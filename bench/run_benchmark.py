@@ -1,8 +1,8 @@
 """Benchmark the whole `clearance run` on generated DOJ files of 1,000 and N rows.
 
-Prints wall time, peak memory (summed over the command's process tree) and rows per second for each
-size, the time DuckDB alone takes to parse the same file, and, from the two sizes, the fixed
-overhead and the marginal cost per million rows. Figures only: nothing here passes or fails.
+For each size it prints wall time, peak memory (summed over the command's process tree), rows per
+second and the time DuckDB alone takes to parse the same file. From the two sizes it derives the
+fixed overhead and the marginal cost per million rows. Figures only: nothing here passes or fails.
 """
 
 from __future__ import annotations

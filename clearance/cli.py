@@ -285,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
     debug = args.verbose or bool(os.environ.get(DEBUG_ENV))
-    # Everything a run creates holds personal data: the warehouse, its WAL (which DuckDB
+    # Everything a run creates contains personal data: the warehouse, its WAL (which DuckDB
     # creates later, with the umask), dbt's work folder and the exports. The dbt subprocess
     # inherits the umask too.
     os.umask(0o077)

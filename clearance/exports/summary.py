@@ -120,7 +120,7 @@ def build_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]
     county = impact["county"]
     county_policy = county["policy_name"]
     earliest = county["earliest_prop64_disposition_date"]
-    # Every policy of the run, county policy first, so a county sees how far its policy is
+    # Every policy of the run, county policy first, so a county can compare how far its policy is
     # from dismissing every Prop 64 conviction, and from dismissing related charges too.
     subjects_left = {county_policy: _subjects_left(county)}
     for name, row in impact.items():

@@ -46,8 +46,8 @@ class InstalledDbtCliResource(DbtCliResource):
     Before each dbt command, dagster-dbt 0.29 runs `dbt --version` in a subprocess and builds
     an in-process dbt adapter, together about 3 s on a 2-core machine (measured with cProfile
     on a 1,000-row run). The version is that of the dbt-core package imported here, and the
-    adapter only serves metadata queries (row counts, column schemas) that this job never asks
-    for, so both are skipped.
+    adapter only serves metadata queries (row counts, column schemas) that this job never
+    requests, so both are skipped.
     """
 
     @cached_property

@@ -199,7 +199,7 @@ def test_summary_lines_follow_file_order(tmp_path: Path) -> None:
     assert (lines["lines_read"], lines["lines_loaded"], lines["lines_quarantined"]) == (4, 3, 1)
     assert result.summary["convictions"]["by_reason"] == {"Misdemeanor or Infraction": 1}
     assert result.summary["convictions"]["earliest_disposition_date"] == "2012-05-10"
-    # Every policy in the mart, which here holds the county policy and one hypothetical.
+    # Every policy in the mart, which here contains the county policy and one hypothetical.
     assert set(result.summary["subjects_left"]) == {"configurable", "dismiss-all-prop64"}
 
 

@@ -379,7 +379,7 @@ def test_summary_subjects_left_without_records(county_run: dict) -> None:
 def test_warehouse_and_dbt_files_are_owner_only(county_run: dict) -> None:
     warehouse = county_run["warehouse"]
     assert stat.S_IMODE(warehouse.stat().st_mode) == 0o600
-    # dbt's work folder holds compiled SQL and logs of a run over personal data. Owner-only
+    # dbt's work folder contains compiled SQL and logs of a run over personal data. Owner-only
     # folders are what matters: dagster-dbt copies a cached parse file with its original mode.
     folders = [warehouse.parent, *(path for path in warehouse.parent.rglob("*") if path.is_dir())]
     for folder in folders:

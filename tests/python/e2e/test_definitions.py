@@ -19,7 +19,7 @@ def definitions_and_warehouse(tmp_path_factory: pytest.TempPathFactory):
     return build_definitions(warehouse), warehouse
 
 
-def test_dbt_build_args_skip_unit_tests_and_pass_no_vars() -> None:
+def test_dbt_build_args_skip_unit_tests() -> None:
     args = dbt_build_args()
     assert args[0] == "build"
     assert "--vars" not in args

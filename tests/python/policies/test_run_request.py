@@ -17,13 +17,13 @@ def _options_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_options_file_keeps_effective_date_rule_by_default(tmp_path: Path) -> None:
+def test_options_keep_effective_date_by_default(tmp_path: Path) -> None:
     policy = resolve_policy(str(_options_file(tmp_path)), None, [])
     rule_ids = [rule.rule_id for rule in policy.resolved_rules()]
     assert rule_ids[0] == "effective_date"
 
 
-def test_param_turns_off_effective_date_rule_of_options_file(tmp_path: Path) -> None:
+def test_param_disables_options_effective_date(tmp_path: Path) -> None:
     policy = resolve_policy(str(_options_file(tmp_path)), None, ["effective_date_check=false"])
     rule_ids = [rule.rule_id for rule in policy.resolved_rules()]
     # Rule 0 is gone, so "not a felony" is evaluated first.
@@ -31,6 +31,6 @@ def test_param_turns_off_effective_date_rule_of_options_file(tmp_path: Path) -> 
     assert "effective_date" not in rule_ids
 
 
-def test_options_and_policy_together_are_rejected(tmp_path: Path) -> None:
+def test_options_with_policy_rejected(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="exactly one"):
         resolve_policy(str(_options_file(tmp_path)), "configurable", [])
