@@ -84,12 +84,15 @@ def _run_with_peak_memory(command: list[str], env: dict[str, str]) -> tuple[floa
 
 
 def _parse_only_seconds(path: Path) -> float:
-    """Time DuckDB's own CSV reader parsing every field of the file, as a floor for loading."""
+    """Time DuckDB's own CSV reader parsing every field of the file, as a floor for loading.
+
+    `max(columns(*))` reads all 95 columns; a plain count(*) would let DuckDB skip the fields.
+    """
     started = time.perf_counter()
     with duckdb.connect() as con:
         con.execute(
-            f"select count(*) from read_csv('{path}', all_varchar=true, header=true)"
-        ).fetchone()
+            f"select max(columns(*)) from read_csv('{path}', all_varchar=true, header=true)"
+        ).fetchall()
     return time.perf_counter() - started
 
 

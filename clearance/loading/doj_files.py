@@ -21,8 +21,11 @@ from clearance.loading.raw_schema import create_raw_schema
 logger = logging.getLogger(__name__)
 
 # DuckDB's default line limit is 2,000,000 bytes. A longer line must be quarantined, not fail
-# the file.
+# the file, so the limit is raised to the file's size, but no further than 64 MiB: DuckDB
+# allocates a buffer of the limit's size, and a whole multi-gigabyte file would not fit in its
+# memory limit. A 95-field DOJ line is about a kilobyte.
 _MIN_MAX_LINE_SIZE = 2_000_000
+_MAX_MAX_LINE_SIZE = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -167,12 +170,17 @@ def _read_lines(
                 "delimiter": scan.delimiter,
                 "new_line": new_line,
                 "encoding": scan.encoding,
-                "max_line_size": max(_MIN_MAX_LINE_SIZE, scan.file_bytes + 2),
+                "max_line_size": min(
+                    max(_MIN_MAX_LINE_SIZE, scan.file_bytes + 2), _MAX_MAX_LINE_SIZE
+                ),
             },
         )
     except duckdb.Error:
         # DuckDB's message quotes the offending line, which is personal data: report the file only.
-        raise ClearanceError(f"DuckDB failed to read DOJ file {scan.path}") from None
+        raise ClearanceError(
+            f"DuckDB failed to read DOJ file {scan.path}: the file is unreadable or has a line "
+            f"longer than {_MAX_MAX_LINE_SIZE // 2**20} MiB"
+        ) from None
 
     (lines_read,) = con.execute("select count(*) from doj_lines").fetchone()
     if lines_read != scan.physical_lines:
