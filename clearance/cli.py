@@ -300,9 +300,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if debug:
             logger.exception("Unexpected failure")
+        if _is_dbt_failure(error):
+            # dbt's error text can quote a record's values (a failed cast names the value), so
+            # the message points to dbt's owner-only log instead of repeating it.
+            print(
+                f"{PROG}: error: dbt build failed (a model or a data test); "
+                f"see {_dbt_log_path(args)} for the details",
+                file=sys.stderr,
+            )
+            return 1
         hint = "" if debug else f" (rerun with --verbose or {DEBUG_ENV}=1 for a traceback)"
         print(f"{PROG}: error: {type(error).__name__}: {error}{hint}", file=sys.stderr)
         return 1
+
+
+def _is_dbt_failure(error: Exception) -> bool:
+    # dagster_dbt is imported only by a run that got as far as dbt, so it is loaded here.
+    if "dagster_dbt" not in sys.modules:
+        return False
+    from dagster_dbt.errors import DagsterDbtCliRuntimeError
+
+    return isinstance(error, DagsterDbtCliRuntimeError)
+
+
+def _dbt_log_path(args: argparse.Namespace) -> Path:
+    from orchestration.lib.run_request import dbt_work_dir
+
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else warehouse_path().resolve()
+    return dbt_work_dir(warehouse) / "target" / "dbt.log"
 
 
 if __name__ == "__main__":

@@ -227,3 +227,26 @@ def test_out_path_that_is_a_file_is_rejected(
     assert len(lines) == 1
     assert "is not a folder" in lines[0]
     assert not (tmp_path / "warehouse").exists()
+
+
+def test_dbt_failure_message_names_log_not_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dagster_dbt.errors import DagsterDbtCliRuntimeError
+
+    def fail_in_dbt(args) -> int:
+        # A failed cast in dbt quotes the value it could not convert.
+        raise DagsterDbtCliRuntimeError("Conversion Error: Could not convert string 'ALPHA,TEST'")
+
+    monkeypatch.setattr("clearance.cli.run_command", fail_in_dbt)
+    warehouse = tmp_path / "wh" / "clearance.duckdb"
+    status = main(["run", "--doj", "x.csv", "--county", "X", "--policy", "configurable",
+                   "--out", str(tmp_path / "out"), "--warehouse", str(warehouse)])
+
+    stderr = capsys.readouterr().err
+    assert status == 1
+    assert "ALPHA" not in stderr
+    assert stderr.strip() == (
+        "clearance: error: dbt build failed (a model or a data test); "
+        f"see {tmp_path / 'wh' / 'clearance_dbt' / 'target' / 'dbt.log'} for the details"
+    )
