@@ -26,7 +26,7 @@ demo: setup ## Write a synthetic DOJ file and run the county job on it into out/
 	$(BIN)/python -m clearance.synthetic.simple_writer --rows $(DEMO_ROWS) --county "SAN JOAQUIN" \
 		--seed 7 --out out/demo/input/doj_research_file.csv
 	$(BIN)/clearance run --doj out/demo/input/doj_research_file.csv --county "SAN JOAQUIN" \
-		--options data/demo/options.json --out out/demo/results
+		--options data/demo/options.json --compute-at 2026-07-01 --out out/demo/results
 
 test: setup ## Run the Python tests, the dbt unit tests and the end-to-end test
 	$(BIN)/pytest

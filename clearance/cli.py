@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from clearance import __version__
 from clearance.errors import ClearanceError
+from clearance.policies.loading import built_in_policy_names
 from clearance.settings import warehouse_path
 
 logger = logging.getLogger(__name__)
@@ -89,8 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--policy",
         metavar="NAME|FILE",
         help=(
-            "a built-in policy name (configurable, dismiss-all-prop64, "
-            "dismiss-all-prop64-and-related) or the path of a policy YAML file"
+            f"a built-in policy name ({', '.join(built_in_policy_names())}) "
+            "or the path of a policy YAML file"
         ),
     )
     run.add_argument(

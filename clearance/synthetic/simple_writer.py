@@ -124,7 +124,7 @@ def _select_sql(rows: int, county: str, seed: int) -> str:
         "cast(1 + hash(i, 's', seed) % 36 as varchar) else null end",
         "SENT_TIME_CODE": "case when step = 2 and convicted then 'M' else null end",
         "SENT_TIME_DESCR": "case when step = 2 and convicted then 'MONTHS' else null end",
-        "CYC_AGE": "cast(date_diff('year', strptime(dob_text, '%Y%m%d'), cycle_date) as varchar)",
+        "CYC_AGE": "cast(date_part('year', age(cycle_date, date_of_birth)) as varchar)",
         "CII_TYPE": "'C'",
         "COMMENT_TEXT": "case when hash(i, 'c', seed) % 50 = 0 then '  -  '"
         " else 'SYNTHETIC RECORD WRITTEN FOR LOAD AND SPEED TESTS; NO REAL PERSON' end",
