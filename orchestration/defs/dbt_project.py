@@ -13,18 +13,40 @@ from orchestration.lib.run_request import dbt_work_dir
 
 logger = logging.getLogger(__name__)
 
+# What dbt parses into the manifest. A manifest older than any of these misses nodes that the
+# build then reports, and dagster-dbt fails on a node it does not know.
+_DBT_SOURCE_PATHS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/generic")
+
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for name in _DBT_SOURCE_PATHS:
+        path = PROJECT_DIR / name
+        files = path.rglob("*") if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                newest = max(newest, file.stat().st_mtime)
+    return newest
+
+
+def manifest_is_stale(manifest_path: Path) -> bool:
+    """Return whether the manifest is missing or older than a file of the dbt project."""
+    if not manifest_path.exists():
+        return True
+    return manifest_path.stat().st_mtime < _newest_source_mtime()
+
 
 def clearance_dbt_project(warehouse: Path) -> DbtProject:
     """Return the project with its target folder beside the warehouse, parsed when needed.
 
     This does what `DbtProject.prepare_if_dev()` does (parse again under `dagster dev`) and also
-    parses when the manifest is missing, as on a command-line run. It runs the venv's dbt
-    explicitly because the built-in preparer runs `dbt` from PATH, which an unactivated virtual
-    environment does not provide.
+    parses when the manifest is missing or older than the project's files, as after an upgrade.
+    It runs the venv's dbt explicitly because the built-in preparer runs `dbt` from PATH, which
+    an unactivated virtual environment does not provide.
     """
     target_path = dbt_work_dir(warehouse) / "target"
     project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR, target_path=target_path)
-    if project.preparer.using_dagster_dev() or not project.manifest_path.exists():
+    if project.preparer.using_dagster_dev() or manifest_is_stale(project.manifest_path):
         logger.info("Parsing the dbt project into %s", target_path)
         dbt_cli_resource(project).cli(["parse", "--quiet"], target_path=target_path).wait()
     return project

@@ -70,3 +70,21 @@ def test_warehouse_writers_share_one_pool(definitions_and_warehouse) -> None:
     pools = {node.name: node.definition.pool for node in job.graph.nodes}
     assert pools["raw_doj_load"] == WAREHOUSE_POOL
     assert pools["clearance_dbt_models"] == WAREHOUSE_POOL
+
+
+def test_manifest_older_than_project_is_stale(tmp_path) -> None:
+    import os
+
+    from orchestration.defs.dbt_project import manifest_is_stale
+
+    manifest = tmp_path / "manifest.json"
+    assert manifest_is_stale(manifest)
+
+    manifest.write_text("{}")
+    # Dated 2001: every file of the project is newer.
+    os.utime(manifest, (1_000_000_000, 1_000_000_000))
+    assert manifest_is_stale(manifest)
+
+    # Dated 2286: no file of the project is newer.
+    os.utime(manifest, (10_000_000_000, 10_000_000_000))
+    assert not manifest_is_stale(manifest)
