@@ -21,9 +21,9 @@ from clearance.loading.raw_schema import create_raw_schema
 logger = logging.getLogger(__name__)
 
 # DuckDB's default line limit is 2,000,000 bytes. A longer line must be quarantined, not fail
-# the file, so the limit is raised to the file's size, but no further than 8 MiB: DuckDB sizes
-# its read buffer from the limit (with a 64 MiB limit it asked for a 1 GiB block, duckdb 2.0.1),
-# which failed under the memory limit. A 95-field DOJ line is about a kilobyte.
+# the file, so the limit is raised to the file's size, but no further than 8 MiB. DuckDB sizes
+# its read buffer from the limit: with 64 MiB it asked for a 1 GiB block (duckdb 2.0.1), which
+# failed under the memory limit. A 95-field DOJ line is about a kilobyte.
 _MIN_MAX_LINE_SIZE = 2_000_000
 _MAX_MAX_LINE_SIZE = 8 * 2**20
 

@@ -112,8 +112,8 @@ def scan_doj_file(path: Path) -> FileScan:
             is_utf8 = False
 
     if not has_data:
-        what = "header only" if has_header else "blank lines only"
-        raise InputFileError(f"DOJ file is empty: {path} ({what})")
+        content = "header only" if has_header else "blank lines only"
+        raise InputFileError(f"DOJ file is empty: {path} ({content})")
 
     markers = [c for c in main_pass_candidates if c not in present_candidates]
     if len(markers) < _MARKERS_NEEDED:

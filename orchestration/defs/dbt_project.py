@@ -13,8 +13,8 @@ from orchestration.lib.run_request import dbt_work_dir
 
 logger = logging.getLogger(__name__)
 
-# What dbt parses into the manifest. A manifest older than any of these misses nodes that the
-# build then reports, and dagster-dbt fails on a node it does not know.
+# Files and folders that dbt parses into the manifest. A manifest older than any of them can
+# miss a node that the build then reports, and dagster-dbt fails on a node it does not know.
 _DBT_SOURCE_PATHS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/generic")
 
 

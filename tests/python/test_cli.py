@@ -144,13 +144,19 @@ def test_neither_options_nor_policy_is_rejected(
     assert "one of the arguments --options --policy is required" in lines[0]
 
 
+def write_options_with(tmp_path: Path, key: str, value: object) -> Path:
+    """Write the fixture's options file with one additionalRelief key set to value."""
+    options = json.loads(OPTIONS.read_text(encoding="utf-8"))
+    options["additionalRelief"][key] = value
+    path = tmp_path / "bad_options.json"
+    path.write_text(json.dumps(options), encoding="utf-8")
+    return path
+
+
 def test_bad_options_key_is_named_in_the_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    options = json.loads(OPTIONS.read_text(encoding="utf-8"))
-    options["additionalRelief"]["subjectAgeTreshold"] = 50
-    bad_options = tmp_path / "bad_options.json"
-    bad_options.write_text(json.dumps(options), encoding="utf-8")
+    bad_options = write_options_with(tmp_path, "subjectAgeTreshold", 50)
 
     status = main(run_args(tmp_path, "--doj", str(DOJ_PART1), "--options", str(bad_options)))
 
@@ -165,10 +171,7 @@ def test_bad_options_key_is_named_in_the_error(
 def test_out_of_range_option_value_is_rejected(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    options = json.loads(OPTIONS.read_text(encoding="utf-8"))
-    options["additionalRelief"]["subjectAgeThreshold"] = 30
-    bad_options = tmp_path / "bad_options.json"
-    bad_options.write_text(json.dumps(options), encoding="utf-8")
+    bad_options = write_options_with(tmp_path, "subjectAgeThreshold", 30)
 
     status = main(run_args(tmp_path, "--doj", str(DOJ_PART1), "--options", str(bad_options)))
 

@@ -168,7 +168,7 @@ def test_dagster_home_is_left_untouched(county_run: dict) -> None:
     assert list(county_run["dagster_home"].iterdir()) == []
 
 
-def test_all_results_keeps_every_loaded_line_in_input_order(county_run: dict) -> None:
+def test_all_results_keeps_input_order(county_run: dict) -> None:
     header, rows = read_csv(county_run["out_dir"] / "All_Results.csv")
     assert header == [*DOJ_COLUMNS, *ELIGIBILITY_HEADERS]
     assert [(row["SUBJECT_ID"], row["CNT_ORDER"]) for row in rows] == INPUT_ORDER
