@@ -58,16 +58,27 @@ def write_subject_keys(con: duckdb.DuckDBPyConnection, run_id: str, secret: byte
     con.execute(
         """
         insert into raw.run_subject_keys (run_id, subject_id, subject_key)
-        with run_subjects as (
-            select distinct doj_rows."SUBJECT_ID" as subject_id,
-            from raw.doj_rows as doj_rows
+        with run_lines as (
+            select doj_lines.line,
+            from raw.doj_lines as doj_lines
             inner join raw.run_files as run_files
-                on doj_rows.load_id = run_files.load_id
+                on doj_lines.load_id = run_files.load_id
             where run_files.run_id = $run_id
-                and trim(doj_rows."SUBJECT_ID", ' -') <> ''
+        ),
+        -- SUBJECT_ID is the third field. When no quote comes before it, split_part finds it
+        -- without splitting the whole line.
+        run_subjects as (
+            select distinct
+                case
+                    when regexp_matches(line, '^[^,"]*,[^,"]*,[^,"]*(,|$)')
+                        then split_part(line, ',', 3)
+                    else raw.doj_unquote(raw.doj_fields(line)[3])
+                end as subject_id,
+            from run_lines
         )
         select $run_id, subject_id, sha256($secret || ':' || subject_id),
         from run_subjects
+        where trim(subject_id, ' -') <> ''
         """,
         {"run_id": run_id, "secret": secret.decode("utf-8")},
     )

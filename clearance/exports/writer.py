@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from clearance.errors import ClearanceError
-from clearance.exports.csv_files import CSV_LAYOUTS, write_csv
+from clearance.exports.csv_files import CSV_LAYOUTS, create_appended_fields, write_csv
 from clearance.exports.summary import SUMMARY, build_summary
 from clearance.settings import duckdb_memory_limit
 
@@ -59,10 +59,16 @@ def write_exports(warehouse: Path, run_id: str, out_dir: Path) -> ExportResult:
         config = {"memory_limit": duckdb_memory_limit()}
         with duckdb.connect(str(warehouse), read_only=True, config=config) as con:
             _check_run_was_built(con, run_id)
+            run_files = con.execute(
+                "select file_order, load_id from raw.run_files where run_id = $run_id "
+                "order by file_order",
+                {"run_id": run_id},
+            ).fetchall()
+            create_appended_fields(con)
             files: list[str] = []
             for layout in CSV_LAYOUTS:
                 path = staging / layout.file_name
-                write_csv(con, layout, path)
+                write_csv(con, layout, run_files, path)
                 # DuckDB creates the file with the process umask; the staging folder is 0700,
                 # so no one else could open it before this.
                 os.chmod(path, FILE_MODE)

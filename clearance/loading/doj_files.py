@@ -105,17 +105,6 @@ def _load_file(con: duckdb.DuckDBPyConnection, scan: FileScan) -> LoadedFile:
     else:
         _read_lines(con, scan, scan.path, new_line=scan.direct_new_line)
 
-    con.execute(
-        line_parsing.PARSE_LINES_SQL,
-        {
-            "header_lines": 1 if scan.has_header else 0,
-            "bom_text": _bom_text(scan),
-            "carriage_return_marker": scan.carriage_return_marker,
-            "delimiter": scan.delimiter,
-            "quoted_line_pattern": line_parsing.QUOTED_LINE_PATTERN,
-            "field_count": line_parsing.FIELD_COUNT,
-        },
-    )
     lines_loaded, lines_quarantined = con.execute(line_parsing.COUNT_LINES_SQL).fetchone()
     if lines_loaded == 0:
         raise InputFileError(
@@ -123,7 +112,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, scan: FileScan) -> LoadedFile:
         )
     _log_quarantine(con, scan)
 
-    con.execute(line_parsing.INSERT_ROWS_SQL, {"load_id": load_id})
+    _insert_lines(con, load_id)
     con.execute(
         line_parsing.INSERT_QUARANTINE_SQL, {"load_id": load_id, "file_name": scan.path.name}
     )
@@ -161,7 +150,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, scan: FileScan) -> LoadedFile:
 def _read_lines(
     con: duckdb.DuckDBPyConnection, scan: FileScan, source: Path, *, new_line: str
 ) -> None:
-    """Read every physical line of source into the temp table doj_lines, numbered from 1."""
+    """Read every physical line of source into doj_lines, then check them into doj_checked."""
     try:
         con.execute(
             line_parsing.READ_LINES_SQL,
@@ -189,6 +178,29 @@ def _read_lines(
             f"DuckDB read {lines_read} lines from DOJ file {scan.path}, "
             f"which has {scan.physical_lines}; nothing was loaded"
         )
+
+    con.execute(
+        line_parsing.CHECK_LINES_SQL,
+        {
+            "header_lines": 1 if scan.has_header else 0,
+            "bom_text": _bom_text(scan),
+            "carriage_return_marker": scan.carriage_return_marker,
+            "good_line_pattern": line_parsing.GOOD_LINE_PATTERN,
+            "fields_pattern": line_parsing.FIELDS_PATTERN,
+            "field_count": line_parsing.FIELD_COUNT,
+        },
+    )
+    con.execute("drop table doj_lines")
+
+
+def _insert_lines(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
+    # DuckDB's default string compression analyses every line before writing it, which took
+    # about 2 s per million lines (duckdb 2.0.1, 2 cores); zstd took 0.6 s and still compresses.
+    con.execute("set force_compression = 'zstd'")
+    try:
+        con.execute(line_parsing.INSERT_LINES_SQL, {"load_id": load_id})
+    finally:
+        con.execute("reset force_compression")
 
 
 def _bom_text(scan: FileScan) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +76,10 @@ def scan_doj_file(path: Path) -> FileScan:
     previous_last_byte = b""
     last_byte = b""
 
-    with path.open("rb") as stream:
+    # sha256 releases the GIL, so hashing one chunk in a worker thread overlaps the counting of
+    # the next; one worker keeps the chunks in order.
+    pending_hash: Future[None] | None = None
+    with path.open("rb") as stream, ThreadPoolExecutor(max_workers=1) as hasher:
         while chunk := stream.read(CHUNK_BYTES):
             if file_bytes == 0:
                 has_bom = chunk.startswith(UTF8_BOM)
@@ -87,15 +91,21 @@ def scan_doj_file(path: Path) -> FileScan:
             else:
                 body = chunk
             file_bytes += len(chunk)
-            digest.update(chunk)
-            if is_utf8:
+            if pending_hash is not None:
+                pending_hash.result()
+            pending_hash = hasher.submit(digest.update, chunk)
+            # ASCII is valid UTF-8, and isascii() is several times faster than decoding. A
+            # chunk can only skip the decoder when no multi-byte character is left open.
+            if is_utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     is_utf8 = False
             line_feeds += chunk.count(b"\n")
-            carriage_returns += chunk.count(b"\r")
-            crlf_pairs += chunk.count(b"\r\n")
+            # Most files have LF endings, and counting CRLF pairs is the slowest count here.
+            if b"\r" in chunk:
+                carriage_returns += chunk.count(b"\r")
+                crlf_pairs += chunk.count(b"\r\n")
             if previous_last_byte == b"\r" and chunk.startswith(b"\n"):
                 crlf_pairs += 1
             if not has_data and body.strip(BLANK_BYTES):
@@ -104,6 +114,8 @@ def scan_doj_file(path: Path) -> FileScan:
                 if candidate not in present_candidates and candidate in chunk:
                     present_candidates.add(candidate)
             previous_last_byte = last_byte = chunk[-1:]
+        if pending_hash is not None:
+            pending_hash.result()
 
     if is_utf8:
         try:

@@ -1,8 +1,8 @@
-"""SQL that reads a DOJ file one physical line at a time and splits each line into its fields.
+"""SQL that reads a DOJ file one physical line at a time and checks each line's shape.
 
 DuckDB's CSV reader is not used to split fields: with an unterminated quote it can swallow the
 following lines, and its sniffer fails on messy files. Each line is read as one text column
-instead, numbered, checked, then split in SQL with no Python loop per row.
+instead, numbered and checked in SQL with no Python loop per row, and stored whole.
 """
 
 from __future__ import annotations
@@ -10,11 +10,6 @@ from __future__ import annotations
 from clearance.doj_layout import DOJ_COLUMNS
 
 FIELD_COUNT = len(DOJ_COLUMNS)
-
-# One CSV field: a quoted field whose inner quotes are doubled, or an unquoted field without
-# commas or quotes. A line with any double quote must be a comma-separated run of these.
-_FIELD_PATTERN = r'(?:"(?:[^"]|"")*"|[^,"]*)'
-QUOTED_LINE_PATTERN = f"{_FIELD_PATTERN}(?:,{_FIELD_PATTERN})*"
 
 # The delimiter is a control byte absent from the file, so DuckDB returns each line whole. Quote,
 # escape and comment are off, so no character of the line is interpreted. The reader is
@@ -41,12 +36,19 @@ from read_csv(
 )
 """
 
-# The quoted-line split relies on parity: every double quote toggles between outside and inside a
-# quoted field (a doubled quote toggles twice), so the even-numbered parts of a split on '"' are
-# inside quotes. Their commas are swapped for the delimiter byte, which the file never contains,
-# before splitting on commas, and swapped back once the field's quotes are removed.
-PARSE_LINES_SQL = r"""
-create or replace temp table doj_parsed as
+# One CSV field: a quoted field whose inner quotes are doubled, or an unquoted field without
+# commas or quotes.
+_FIELD_PATTERN = r'(?:"(?:[^"]|"")*"|[^,"]*)'
+# A good line: exactly FIELD_COUNT such fields. One regular expression decides most lines in a
+# single pass; the reason for a line that fails it is worked out only for that line.
+GOOD_LINE_PATTERN = f"{_FIELD_PATTERN}(?:,{_FIELD_PATTERN}){{{FIELD_COUNT - 1}}}"
+FIELDS_PATTERN = f"{_FIELD_PATTERN}(?:,{_FIELD_PATTERN})*"
+
+# Each data line with the reason it cannot be loaded, or null for a good line. The check is a
+# statement of its own because, in one statement with the single-threaded reader, reading and
+# checking a million lines took 2.4 s instead of 1.8 s (duckdb 2.0.1, 2 shared cores).
+CHECK_LINES_SQL = r"""
+create or replace temp table doj_checked as
 with
 
 data_lines as (
@@ -61,86 +63,41 @@ data_lines as (
     where line_number > $header_lines
 ),
 
-shape_checks as (
+final as (
     select
         line_number,
         line,
         case
-            when line is null or trim(line, chr(32) || chr(9)) = '' then 'blank line'
             when contains(line, chr(0)) then 'NUL byte in line'
             when contains(line, $carriage_return_marker) then 'carriage return inside line'
             when starts_with(line, 'RECORD_ID,') then 'header row repeated inside the file'
-            when not contains(line, '"') then null
+            when regexp_full_match(line, $good_line_pattern) then null
+            when line is null or trim(line, chr(32) || chr(9)) = '' then 'blank line'
             when (length(line) - length(replace(line, '"', ''))) % 2 = 1
                 then 'unbalanced double quote'
-            when not regexp_full_match(line, $quoted_line_pattern)
+            when not regexp_full_match(line, $fields_pattern)
                 then 'double quote inside an unquoted field'
-        end as shape_problem,
+            else
+                'expected ' || $field_count || ' fields, found '
+                || len(raw.doj_fields(line))
+        end as reason,
     from data_lines
-),
-
-split_fields as (
-    select
-        line_number,
-        shape_problem,
-        case
-            when shape_problem is not null then null
-            when not contains(line, '"') then string_split(line, ',')
-            else list_transform(
-                string_split(
-                    array_to_string(
-                        list_transform(
-                            string_split(line, '"'),
-                            lambda part, i: case
-                                when i % 2 = 0 then replace(part, ',', $delimiter)
-                                else part
-                            end
-                        ),
-                        '"'
-                    ),
-                    ','
-                ),
-                lambda field: case
-                    when starts_with(field, '"')
-                        then replace(replace(field[2:-2], '""', '"'), $delimiter, ',')
-                    else field
-                end
-            )
-        end as fields,
-    from shape_checks
-),
-
-final as (
-    select
-        line_number,
-        coalesce(
-            shape_problem,
-            case
-                when len(fields) <> $field_count
-                    then 'expected ' || $field_count || ' fields, found ' || len(fields)
-            end
-        ) as reason,
-        fields,
-    from split_fields
 )
 
 select * from final
 """
 
-_COLUMN_LIST = ", ".join(f'"{name}"' for name in DOJ_COLUMNS)
-_FIELD_LIST = ", ".join(f"fields[{position}]" for position in range(1, FIELD_COUNT + 1))
-
-INSERT_ROWS_SQL = f"""
-insert into raw.doj_rows (load_id, line_number, {_COLUMN_LIST})
-select $load_id, line_number, {_FIELD_LIST}
-from doj_parsed
+INSERT_LINES_SQL = """
+insert into raw.doj_lines (load_id, line_number, line)
+select $load_id, line_number, line
+from doj_checked
 where reason is null
 """
 
 INSERT_QUARANTINE_SQL = """
 insert into raw.doj_quarantine (load_id, file_name, line_number, reason)
 select $load_id, $file_name, line_number, reason
-from doj_parsed
+from doj_checked
 where reason is not null
 """
 
@@ -148,12 +105,12 @@ COUNT_LINES_SQL = """
 select
     count(*) filter (where reason is null) as lines_loaded,
     count(*) filter (where reason is not null) as lines_quarantined,
-from doj_parsed
+from doj_checked
 """
 
 COUNT_REASONS_SQL = """
 select reason, count(*) as lines, min(line_number) as first_line_number,
-from doj_parsed
+from doj_checked
 where reason is not null
 group by reason
 order by first_line_number
@@ -161,5 +118,5 @@ order by first_line_number
 
 DROP_WORK_TABLES_SQL = (
     "drop table if exists doj_lines",
-    "drop table if exists doj_parsed",
+    "drop table if exists doj_checked",
 )

@@ -6,7 +6,52 @@ import duckdb
 
 from clearance.doj_layout import DOJ_COLUMNS
 
-_DOJ_COLUMN_DDL = ",\n    ".join(f'"{name}" varchar' for name in DOJ_COLUMNS)
+# A good line never contains a carriage return (the loader quarantines such lines), so CR can stand
+# in for a comma inside a quoted field while the line is split on its other commas.
+_COMMA_MARKER = "chr(13)"
+
+_DOJ_COLUMN_SELECT = ",\n        ".join(
+    f'raw.doj_unquote(fields[{position}]) as "{name}"'
+    for position, name in enumerate(DOJ_COLUMNS, start=1)
+)
+
+# DuckDB macros that split a stored line into its fields. They live in the warehouse so the
+# loader, the dbt models and an analyst's query all split lines the same way.
+DOJ_LINE_MACROS: tuple[str, ...] = (
+    # The line with each comma inside a quoted field replaced by the marker. Splitting on '"'
+    # gives the parts outside quotes at odd positions and inside quotes at even ones, because a
+    # doubled quote inside a field opens and closes an empty part.
+    f"""
+    create or replace macro raw.doj_masked_line(line) as
+        case
+            when contains(line, '"') then array_to_string(
+                list_transform(
+                    string_split(line, '"'),
+                    lambda part, i: case
+                        when i % 2 = 0 then replace(part, ',', {_COMMA_MARKER})
+                        else part
+                    end
+                ),
+                '"'
+            )
+            else line
+        end
+    """,
+    # The fields of a line as written: a quoted field keeps its quotes and its marked commas.
+    """
+    create or replace macro raw.doj_fields(line) as
+        string_split(raw.doj_masked_line(line), ',')
+    """,
+    # The value of one field from raw.doj_fields: quotes removed, doubled quotes and commas back.
+    f"""
+    create or replace macro raw.doj_unquote(field) as
+        case
+            when starts_with(field, '"')
+                then replace(replace(field[2:-2], '""', '"'), {_COMMA_MARKER}, ',')
+            else field
+        end
+    """,
+)
 
 RAW_SCHEMA_DDL: tuple[str, ...] = (
     "create schema if not exists raw",
@@ -26,11 +71,25 @@ RAW_SCHEMA_DDL: tuple[str, ...] = (
         loaded_at timestamp not null
     )
     """,
-    f"""
-    create table if not exists raw.doj_rows (
+    # Each good line is kept whole, as decoded: the exports copy it, so it is split only for
+    # the fields that a query reads.
+    """
+    create table if not exists raw.doj_lines (
         load_id varchar not null,
         line_number bigint not null,
-        {_DOJ_COLUMN_DDL}
+        line varchar not null
+    )
+    """,
+    *DOJ_LINE_MACROS,
+    f"""
+    create or replace view raw.doj_rows as
+    select
+        load_id,
+        line_number,
+        {_DOJ_COLUMN_SELECT},
+    from (
+        select load_id, line_number, raw.doj_fields(line) as fields,
+        from raw.doj_lines
     )
     """,
     """

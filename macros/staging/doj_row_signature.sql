@@ -34,17 +34,17 @@
 {%- endmacro %}
 
 
-{#- Return a 64-bit hash of the given DOJ columns as read, after first_expression when one is
-    given; null and '' hash apart. DuckDB's hash() can change between DuckDB versions, so
-    compare signatures only within one build. It is several times faster than md5 over some 90
-    text columns. -#}
-{% macro hash_doj_columns(columns, first_expression=none) -%}
+{#- Return a 64-bit hash of the given DOJ columns as written in `fields` (a line split by
+    raw.doj_fields(), so a quoted field hashes with its quotes), after first_expression when one
+    is given. DuckDB's hash() can change between DuckDB versions, so compare signatures only
+    within one build. It is several times faster than md5 over some 90 fields. -#}
+{% macro hash_doj_columns(columns, first_expression=none, fields='doj_fields') -%}
     hash(
         {%- if first_expression is not none %}
         {{ first_expression }},
         {%- endif %}
         {%- for column in columns %}
-        "{{ column }}"{{ "," if not loop.last }}
+        {{ fields }}[{{ doj_columns().index(column) + 1 }}]{{ "," if not loop.last }}
         {%- endfor %}
     )
 {%- endmacro %}

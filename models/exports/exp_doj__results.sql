@@ -172,6 +172,10 @@ final as (
         on
             doj_rows.load_id = formatted_convictions.first_load_id
             and doj_rows.line_number = formatted_convictions.first_line_number
+    -- Every other line gets 18 blank columns, which the writer adds without a row here.
+    where
+        formatted_convictions.conviction_id is not null
+        or doj_rows.possible_other_p64 is not null
 )
 
 select * from final

@@ -16,7 +16,7 @@ from dagster import (
 )
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.defs.dbt_project import dbt_build_args
+from orchestration.defs.dbt_project import DBT_RUN_SELECTOR, dbt_build_args
 from orchestration.defs.resources import ClearanceRun
 from orchestration.lib.run_request import dbt_work_dir
 from orchestration.lib.steps import load_raw_layer, progress
@@ -28,7 +28,7 @@ WAREHOUSE_POOL = "clearance_warehouse"
 # gives the dbt sources of the same tables, so the models depend on the load step.
 RAW_TABLES = (
     "doj_files",
-    "doj_rows",
+    "doj_lines",
     "doj_quarantine",
     "runs",
     "run_files",
@@ -85,12 +85,12 @@ def warehouse_environment(warehouse: str) -> Iterator[None]:
 
 
 def build_dbt_models(project: DbtProject) -> AssetsDefinition:
-    """Return the dbt models, seeds and data tests of the project as one multi-asset."""
+    """Return the dbt models and seeds of a run, with its data tests as asset checks."""
 
     @dbt_assets(
         manifest=project.manifest_path,
         project=project,
-        exclude="test_type:unit",
+        selector=DBT_RUN_SELECTOR,
         pool=WAREHOUSE_POOL,
     )
     def clearance_dbt_models(

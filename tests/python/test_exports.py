@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_harness import empty_warehouse, run_dbt
+from raw_lines import insert_doj_lines
 
 from clearance.doj_layout import BLANKED_COLUMNS, DOJ_COLUMNS
 from clearance.errors import ClearanceError
@@ -20,7 +21,9 @@ RUN_ID = "run-1"
 ELIGIBILITY_HEADERS = [header for header, _ in ELIGIBILITY_COLUMNS]
 
 
-def doj_row(load_id: str, line_number: int, subject_id: str, cnt_order: str) -> dict[str, str]:
+def doj_row(
+    load_id: str, line_number: int, subject_id: str, cnt_order: str
+) -> tuple[str, int, dict[str, str]]:
     row = {column: "" for column in DOJ_COLUMNS}
     row.update(
         SUBJECT_ID=subject_id,
@@ -33,7 +36,7 @@ def doj_row(load_id: str, line_number: int, subject_id: str, cnt_order: str) -> 
         FBI_NUMBER="NOT-AN-FBI-NO",
         END_OF_REC="END",
     )
-    return {"load_id": load_id, "line_number": line_number, **row}
+    return load_id, line_number, row
 
 
 def build_warehouse(path: Path, built_run_id: str = RUN_ID) -> Path:
@@ -51,18 +54,15 @@ def build_warehouse(path: Path, built_run_id: str = RUN_ID) -> Path:
             "true, 'LF', 3, 2, 1, now())"
         )
         con.execute("insert into raw.run_files values (?, 'f1', 1), (?, 'f2', 2)", [RUN_ID, RUN_ID])
-        # Inserted out of order on purpose: the export order comes from row_order.
+        # The second file's line is inserted first on purpose: the export order comes from the
+        # run's file order. Within a file the loader inserts lines in line order.
         rows = [
             doj_row("f2", 1, "S2", "001002001000"),
-            doj_row("f1", 3, "S1", "001002001000"),
             doj_row("f1", 2, "S1", "001001001000"),
+            doj_row("f1", 3, "S1", "001002001000"),
         ]
-        columns = ", ".join(f'"{name}"' for name in rows[0])
-        placeholders = ", ".join("?" for _ in rows[0])
-        con.executemany(
-            f"insert into raw.doj_rows ({columns}) values ({placeholders})",
-            [list(row.values()) for row in rows],
-        )
+        for load_id, line_number, values in rows:
+            insert_doj_lines(con, load_id, [(line_number, values)])
 
         con.execute("create schema staging")
         con.execute(f"create table staging.stg_clearance__run as select '{built_run_id}' as run_id")
@@ -212,6 +212,24 @@ def test_models_of_another_run_write_nothing(tmp_path: Path) -> None:
 
     assert not out_dir.exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["warehouse.duckdb"]
+
+
+def test_lines_stored_out_of_order_fail(tmp_path: Path) -> None:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(warehouse)) as con:
+        # Rewrite file f1 with its lines in reverse: its line 3 is now stored before line 2.
+        stored = con.execute(
+            "select line_number, line from raw.doj_lines where load_id = 'f1' "
+            "order by line_number desc"
+        ).fetchall()
+        con.execute("delete from raw.doj_lines where load_id = 'f1'")
+        con.executemany(
+            "insert into raw.doj_lines values ('f1', ?, ?)", [list(row) for row in stored]
+        )
+
+    with pytest.raises(duckdb.Error, match="out of step"):
+        write_exports(warehouse, RUN_ID, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_harness import empty_warehouse, run_dbt
+from raw_lines import insert_doj_lines
 
 from clearance.doj_layout import DOJ_COLUMNS
 
@@ -82,8 +83,6 @@ HISTORY = (
 
 def load_history(warehouse: Path) -> None:
     """Register the invented history as the only file of RUN_ID in the raw layer."""
-    columns = ", ".join(f'"{name}"' for name in DOJ_COLUMNS)
-    placeholders = ", ".join("?" for _ in DOJ_COLUMNS)
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
             "insert into raw.runs values (?, 'LOS ANGELES', 'legal-default', '{}', date '2026-01-01', now())",
@@ -91,12 +90,7 @@ def load_history(warehouse: Path) -> None:
         )
         con.execute("insert into raw.run_files values (?, 'load-synthetic', 1)", [RUN_ID])
         con.execute("insert into raw.run_subject_keys values (?, 'SYN-1', 'key-syn-1')", [RUN_ID])
-        for line_number, row in enumerate(HISTORY, start=1):
-            con.execute(
-                f"insert into raw.doj_rows (load_id, line_number, {columns}) "
-                f"values ('load-synthetic', ?, {placeholders})",
-                [line_number, *row.values()],
-            )
+        insert_doj_lines(con, "load-synthetic", enumerate(HISTORY, start=1))
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_harness import empty_warehouse, run_dbt
+from raw_lines import insert_doj_lines
 
 from clearance.doj_layout import DOJ_COLUMNS
 from clearance.policies import policy_from_options, write_run_policy_rules
@@ -93,8 +94,6 @@ HISTORIES = (
 def load_histories(warehouse: Path, options_file: Path) -> None:
     """Register the invented histories and the options file's policies as RUN_ID."""
     policy = policy_from_options(options_file)
-    columns = ", ".join(f'"{name}"' for name in DOJ_COLUMNS)
-    placeholders = ", ".join("?" for _ in DOJ_COLUMNS)
     subjects = sorted({row[DOJ_COLUMNS.index("SUBJECT_ID")] for row in HISTORIES})
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
@@ -107,12 +106,7 @@ def load_histories(warehouse: Path, options_file: Path) -> None:
                 "insert into raw.run_subject_keys values (?, ?, ?)",
                 [RUN_ID, subject, "key-" + subject.lower()],
             )
-        for line_number, row in enumerate(HISTORIES, start=1):
-            con.execute(
-                f"insert into raw.doj_rows (load_id, line_number, {columns}) "
-                f"values ('load-synthetic', ?, {placeholders})",
-                [line_number, *row],
-            )
+        insert_doj_lines(con, "load-synthetic", enumerate(HISTORIES, start=1))
         write_run_policy_rules(con, RUN_ID, policy)
 
 

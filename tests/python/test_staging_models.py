@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbt_harness import empty_warehouse, run_dbt
+from raw_lines import insert_doj_lines
 
 from clearance.doj_layout import BLANKED_COLUMNS
 
@@ -45,14 +46,7 @@ def test_staging_unit_tests_ran(unit_test_result):
 
 def _insert_doj_rows(con: duckdb.DuckDBPyConnection, rows: list[dict[str, str]]) -> None:
     """Insert the lines of one file, 'file-1', numbered from 1 in list order."""
-    for line_number, row in enumerate(rows, start=1):
-        names = ", ".join(f'"{name}"' for name in row)
-        markers = ", ".join("?" for _ in row)
-        con.execute(
-            f"insert into raw.doj_rows (load_id, line_number, {names}) "
-            f"values ('file-1', ?, {markers})",
-            [line_number, *row.values()],
-        )
+    insert_doj_lines(con, "file-1", enumerate(rows, start=1))
 
 
 # Invented people and numbers. Lines 1 and 2 are two sentence parts of one count, and line 3
@@ -88,7 +82,7 @@ def staged_rows(tmp_path_factory) -> tuple[list[str], list[tuple]]:
         con.execute("insert into raw.run_files values (?, 'file-1', 1)", [RUN_ID])
         _insert_doj_rows(con, SYNTHETIC_LINES)
     _assert_dbt_ok(
-        run_dbt(["run", "--select", "stg_doj__rows"], warehouse, work_dir, run_id=RUN_ID)
+        run_dbt(["run", "--select", "stg_doj__fields", "stg_doj__rows"], warehouse, work_dir, run_id=RUN_ID)
     )
     with duckdb.connect(str(warehouse), read_only=True) as con:
         relation = con.sql("select * from staging.stg_doj__rows order by row_order")
@@ -147,7 +141,7 @@ def test_rows_outside_the_run_are_left_out(tmp_path_factory):
         con.execute("insert into raw.run_files values ('another-run', 'file-1', 1)")
         _insert_doj_rows(con, SYNTHETIC_LINES[:1])
     _assert_dbt_ok(
-        run_dbt(["run", "--select", "stg_doj__rows"], warehouse, work_dir, run_id=RUN_ID)
+        run_dbt(["run", "--select", "stg_doj__fields", "stg_doj__rows"], warehouse, work_dir, run_id=RUN_ID)
     )
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from staging.stg_doj__rows").fetchone() == (0,)

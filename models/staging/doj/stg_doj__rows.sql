@@ -2,56 +2,12 @@
 
 with
 
-run_files as (
+doj_fields as (
 
-    select * from {{ source('raw', 'run_files') }}
-
-),
-
-current_run as (
-
-    select * from {{ source('raw', 'current_run') }}
+    select * from {{ ref('stg_doj__fields') }}
 
 ),
 
--- Two CTEs read this one, and DuckDB would otherwise first copy all 97 columns into memory.
-doj_rows as not materialized (
-
-    select * from {{ source('raw', 'doj_rows') }}
-
-),
-
--- Numbering the lines on their keys alone keeps the sort narrow on a multi-million-row run.
-run_lines as (
-
-    select
-        doj_rows.load_id,
-        doj_rows.line_number,
-        run_files.file_order,
-        row_number() over (order by run_files.file_order, doj_rows.line_number) as row_order,
-    from doj_rows
-    inner join run_files
-        on doj_rows.load_id = run_files.load_id
-    inner join current_run
-        on run_files.run_id = current_run.run_id
-
-),
-
-run_rows as (
-
-    select
-        doj_rows.*,
-        run_lines.file_order,
-        run_lines.row_order,
-    from doj_rows
-    inner join run_lines
-        on
-            doj_rows.load_id = run_lines.load_id
-            and doj_rows.line_number = run_lines.line_number
-
-),
-
--- The SSN, driver-licence and FBI columns are not selected: they never leave the raw layer.
 cleaned as (
 
     select
@@ -84,10 +40,9 @@ cleaned as (
         upper({{ clean_doj_field('SENT_TIME_CODE') }}) as sent_time_code,
         upper({{ clean_doj_field('SENT_TIME_DESCR') }}) as sent_time_descr,
         {{ clean_doj_field('COMMENT_TEXT') }} as comment_text,
-        {{ hash_doj_columns(doj_non_sentence_columns()) }} as sentence_signature,
-        -- Extending the sentence signature with the sentence columns hashes each field once.
-        {{ hash_doj_columns(doj_sentence_columns(), 'sentence_signature') }} as row_signature,
-    from run_rows
+        sentence_signature,
+        row_signature,
+    from doj_fields
 
 ),
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from dbt_harness import run_dbt
 
 from clearance.doj_layout import BLANKED_COLUMNS, DOJ_COLUMNS
 from clearance.exports.layouts import CONDENSED_DOJ_COLUMNS, ELIGIBILITY_COLUMNS
@@ -384,3 +386,13 @@ def test_warehouse_and_dbt_files_are_owner_only(county_run: dict) -> None:
     folders = [warehouse.parent, *(path for path in warehouse.parent.rglob("*") if path.is_dir())]
     for folder in folders:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_every_data_test_passes_on_the_run(county_run: dict, tmp_path: Path) -> None:
+    # The run itself executes only the data tests tagged run_check; this checks the others
+    # against the same warehouse.
+    result = run_dbt(["test", "--exclude", "test_type:unit"], county_run["warehouse"], tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    passed = re.search(r"PASS=(\d+)", result.stdout)
+    assert passed is not None
+    assert int(passed.group(1)) > 100

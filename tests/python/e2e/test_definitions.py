@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from dagster import AssetKey
+from dbt_harness import empty_warehouse, run_dbt
 
 from orchestration.defs.assets import WAREHOUSE_POOL
 from orchestration.defs.code_location import build_definitions
-from orchestration.defs.dbt_project import dbt_build_args
+from orchestration.defs.dbt_project import DBT_RUN_SELECTOR, dbt_build_args
 from orchestration.defs.jobs import CLEARANCE_RUN_JOB
 
 pytestmark = pytest.mark.slow
@@ -19,11 +23,30 @@ def definitions_and_warehouse(tmp_path_factory: pytest.TempPathFactory):
     return build_definitions(warehouse), warehouse
 
 
-def test_dbt_build_args_skip_unit_tests() -> None:
+def test_dbt_build_args_take_no_variables() -> None:
     args = dbt_build_args()
     assert args[0] == "build"
     assert "--vars" not in args
-    assert args[args.index("--exclude") + 1] == "test_type:unit"
+
+
+def test_run_selector_builds_models_and_run_checks(tmp_path: Path) -> None:
+    warehouse = empty_warehouse(tmp_path / "warehouse.duckdb")
+    listed = run_dbt(
+        ["ls", "--selector", DBT_RUN_SELECTOR, "--output", "json", "--quiet"], warehouse, tmp_path
+    )
+    assert listed.returncode == 0, listed.stdout[-2000:]
+    nodes = [json.loads(line) for line in listed.stdout.splitlines() if line.startswith("{")]
+    by_type: dict[str, list[dict]] = {}
+    for node in nodes:
+        by_type.setdefault(node["resource_type"], []).append(node)
+
+    every = run_dbt(["ls", "--resource-type", "model", "--quiet"], warehouse, tmp_path)
+    assert len(by_type["model"]) == len(every.stdout.split())
+    assert len(by_type["seed"]) == 1
+    assert "unit_test" not in by_type
+    assert by_type["test"], "the run must keep its output checks"
+    for test in by_type["test"]:
+        assert "run_check" in test["tags"], test["name"]
 
 
 def test_building_definitions_opens_no_warehouse(definitions_and_warehouse) -> None:
@@ -38,7 +61,7 @@ def test_asset_graph_runs_load_then_dbt_then_exports(definitions_and_warehouse) 
     graph = definitions.resolve_asset_graph()
     keys = graph.get_all_asset_keys()
     for key in (
-        AssetKey(["raw", "doj_rows"]),
+        AssetKey(["raw", "doj_lines"]),
         AssetKey(["raw", "runs"]),
         AssetKey(["staging", "stg_doj__rows"]),
         AssetKey(["exports", "exp_doj__results"]),
@@ -47,8 +70,8 @@ def test_asset_graph_runs_load_then_dbt_then_exports(definitions_and_warehouse) 
     ):
         assert key in keys, key.to_user_string()
 
-    staging_parents = graph.get(AssetKey(["staging", "stg_doj__rows"])).parent_keys
-    assert AssetKey(["raw", "doj_rows"]) in staging_parents
+    staging_parents = graph.get(AssetKey(["staging", "stg_doj__fields"])).parent_keys
+    assert AssetKey(["raw", "doj_lines"]) in staging_parents
     export_parents = graph.get(AssetKey("doj_exports")).parent_keys
     assert AssetKey(["exports", "exp_doj__results"]) in export_parents
     assert AssetKey(["marts", "fct_county_impact"]) in export_parents

@@ -11,7 +11,7 @@ from clearance.errors import ClearanceError
 from clearance.loading.doj_files import load_doj_files
 from clearance.loading.errors import InputFileError
 
-RAW_LOAD_TABLES = ("doj_files", "doj_rows", "doj_quarantine")
+RAW_LOAD_TABLES = ("doj_files", "doj_lines", "doj_quarantine")
 
 
 def assert_nothing_loaded(con) -> None:

@@ -22,7 +22,7 @@ def test_same_file_again_reuses_its_load(warehouse, tmp_path: Path):
     assert second.lines_loaded == 2
     assert second.lines_quarantined == 1
     assert table_count(warehouse, "doj_files") == 1
-    assert table_count(warehouse, "doj_rows") == 2
+    assert table_count(warehouse, "doj_lines") == 2
     assert table_count(warehouse, "doj_quarantine") == 1
 
 
@@ -37,7 +37,7 @@ def test_same_content_under_another_name_is_reused(warehouse, tmp_path: Path):
     assert second.reused is True
     assert second.load_id == first.load_id
     assert second.file_name == "doj.dat"
-    assert table_count(warehouse, "doj_rows") == 1
+    assert table_count(warehouse, "doj_lines") == 1
 
 
 def test_same_file_twice_in_one_call_loads_once(warehouse, tmp_path: Path):
@@ -48,7 +48,7 @@ def test_same_file_twice_in_one_call_loads_once(warehouse, tmp_path: Path):
     assert first.reused is False
     assert second.reused is True
     assert second.load_id == first.load_id
-    assert table_count(warehouse, "doj_rows") == 1
+    assert table_count(warehouse, "doj_lines") == 1
 
 
 def test_changed_content_is_a_new_load(warehouse, tmp_path: Path):
@@ -60,4 +60,4 @@ def test_changed_content_is_a_new_load(warehouse, tmp_path: Path):
 
     assert second.reused is False
     assert second.load_id != first.load_id
-    assert table_count(warehouse, "doj_rows") == 3
+    assert table_count(warehouse, "doj_lines") == 3

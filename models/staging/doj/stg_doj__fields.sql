@@ -1,0 +1,83 @@
+{{ config(materialized='view') }}
+
+with
+
+run_files as (
+
+    select * from {{ source('raw', 'run_files') }}
+
+),
+
+current_run as (
+
+    select * from {{ source('raw', 'current_run') }}
+
+),
+
+-- Two CTEs read the lines, and DuckDB would otherwise first copy every line into memory.
+doj_lines as not materialized (
+
+    select * from {{ source('raw', 'doj_lines') }}
+
+),
+
+-- Numbering the lines on their keys alone keeps the sort narrow on a multi-million-row run.
+run_lines as (
+
+    select
+        doj_lines.load_id,
+        doj_lines.line_number,
+        run_files.file_order,
+        row_number() over (order by run_files.file_order, doj_lines.line_number) as row_order,
+    from doj_lines
+    inner join run_files
+        on doj_lines.load_id = run_files.load_id
+    inner join current_run
+        on run_files.run_id = current_run.run_id
+
+),
+
+-- Each line is split once, after the join, so only the run's own lines are split.
+run_rows as (
+
+    select
+        run_lines.load_id,
+        run_lines.line_number,
+        run_lines.file_order,
+        run_lines.row_order,
+        raw.doj_fields(doj_lines.line) as doj_fields,
+    from doj_lines
+    inner join run_lines
+        on
+            doj_lines.load_id = run_lines.load_id
+            and doj_lines.line_number = run_lines.line_number
+
+),
+
+-- Only the columns that staging reads are unquoted. The SSN, driver-licence and FBI columns are
+-- not among them: they never leave the raw layer.
+final as (
+
+    select
+        load_id,
+        line_number,
+        file_order,
+        row_order,
+        {%- for column in [
+            'SUBJECT_ID', 'CII_NUMBER', 'PRI_NAME', 'GENDER', 'RACE_DESCR', 'PRI_DOB',
+            'CYC_ORDER', 'CYC_DATE', 'STP_ORDER', 'STP_EVENT_DATE', 'STP_TYPE_DESCR',
+            'STP_ORI_CNTY_NAME', 'CNT_ORDER', 'OFN', 'DISP_DATE', 'CONV_OFFENSE_DESCR',
+            'DISP_OFFENSE_DESCR', 'OFFENSE_DESCR', 'OFFENSE_TOC', 'DISP_DESCR',
+            'CONV_STAT_DESCR', 'SENT_LENGTH', 'SENT_TIME_CODE', 'SENT_TIME_DESCR',
+            'COMMENT_TEXT',
+        ] %}
+        {{ doj_field(column) }} as "{{ column }}",
+        {%- endfor %}
+        {{ hash_doj_columns(doj_non_sentence_columns()) }} as sentence_signature,
+        -- Extending the sentence signature with the sentence columns hashes each field once.
+        {{ hash_doj_columns(doj_sentence_columns(), 'sentence_signature') }} as row_signature,
+    from run_rows
+
+)
+
+select * from final
