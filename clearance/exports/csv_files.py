@@ -50,8 +50,8 @@ def _sql_string(value: str) -> str:
 def blanking_regex(columns: tuple[str, ...] = DOJ_COLUMNS) -> tuple[str, str]:
     """Return the pattern and replacement that empty the BLANKED_COLUMNS fields of a line.
 
-    The pattern matches the line from its start to the comma after the last blanked field;
-    the fields kept in between come back through groups \\1, \\2, ... of the replacement.
+    The pattern matches the line from its start to the comma after the last blanked field.
+    The fields kept in between come back through groups \\1, \\2, ... of the replacement.
     """
     positions = sorted(columns.index(name) + 1 for name in BLANKED_COLUMNS)
     # Each blanked field is matched with the comma after it, so none may be the last field.
@@ -74,14 +74,25 @@ def blanking_regex(columns: tuple[str, ...] = DOJ_COLUMNS) -> tuple[str, str]:
 def _doj_text_sql(layout: CsvLayout) -> str:
     """Return the expression of the DOJ part of an export line, from doj_lines.line."""
     if layout.doj_columns == DOJ_COLUMNS:
+        # The regular expression costs about 2 s of CPU per million lines, so lines without an
+        # identifier are copied as they are.
         pattern, replacement = blanking_regex()
-        return f"regexp_replace(doj_lines.line, {_sql_string(pattern)}, {_sql_string(replacement)})"
+        return (
+            "case when appended.has_identifiers then regexp_replace(doj_lines.line, "
+            f"{_sql_string(pattern)}, {_sql_string(replacement)}) else doj_lines.line end"
+        )
+    # Other layouts were cut from the stored lines by create_cut_lines.
+    return "doj_lines.line"
+
+
+def _cut_line_sql(layout: CsvLayout) -> str:
+    """Return the expression that keeps a layout's DOJ columns of a stored line, as written."""
     assert not set(layout.doj_columns) & BLANKED_COLUMNS
     positions = ", ".join(str(DOJ_COLUMNS.index(name) + 1) for name in layout.doj_columns)
     # Fields come back as written, quotes included, with their marked commas restored.
     return (
-        f"replace(array_to_string(list_select(raw.doj_fields(doj_lines.line), [{positions}]), "
-        "','), chr(13), ',')"
+        f"replace(array_to_string(list_select(raw.doj_fields(line), [{positions}]), ','), "
+        "chr(13), ',')"
     )
 
 
@@ -95,24 +106,22 @@ def _csv_field_sql(expression: str) -> str:
     )
 
 
-# Per line of the run, in input order: the 18 appended fields as CSV text, or null when all of
-# them are blank. Sorting these narrow rows is cheap, while sorting the export lines themselves
-# needed more memory than the run's DuckDB limit on a million-line file.
+# Per line of the run, in input order: whether it has identifiers to empty, and the 18 appended
+# fields as CSV text, or null when all of them are blank. Sorting these narrow rows is cheap,
+# while sorting the export lines themselves needed more memory than the run's DuckDB limit on a
+# million-line file.
 CREATE_APPENDED_FIELDS_SQL = """
 create or replace temp table export_appended_fields as
 select
-    run_files.file_order,
-    doj_lines.line_number,
+    doj_rows.file_order,
+    doj_rows.line_number,
+    doj_rows.has_identifiers,
     coalesce(results.is_prop64_conviction_row, false) as is_prop64_conviction_row,
     {appended} as appended_fields,
-from raw.doj_lines as doj_lines
-inner join raw.run_files as run_files
-    on doj_lines.load_id = run_files.load_id
-inner join staging.stg_clearance__run as run
-    on run_files.run_id = run.run_id
+from staging.stg_doj__rows as doj_rows
 left join exports.exp_doj__results as results
-    on doj_lines.load_id = results.load_id and doj_lines.line_number = results.line_number
-order by run_files.file_order, doj_lines.line_number
+    on doj_rows.row_order = results.row_order
+order by doj_rows.row_order
 """
 
 
@@ -128,13 +137,39 @@ def create_appended_fields(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def create_cut_lines(
+    con: duckdb.DuckDBPyConnection, layout: CsvLayout, run_files: list[tuple[int, str]]
+) -> None:
+    """Create the temp table export_cut_lines: each stored line cut to the layout's columns.
+
+    Splitting lines is the costly part of a cut. The positional join of results_query runs on
+    one thread, so the lines are cut first by a scan that DuckDB runs on every thread and that
+    keeps their order.
+    """
+    selects = [
+        f"select {int(file_order)} as file_order, line_number, {_cut_line_sql(layout)} as line "
+        f"from raw.doj_lines where load_id = {_sql_string(load_id)}"
+        for file_order, load_id in run_files
+    ]
+    con.execute(
+        "create or replace temp table export_cut_lines as "
+        + "\nunion all\n".join(f"({select})" for select in selects)
+    )
+
+
+def _lines_sql(layout: CsvLayout, file_order: int, load_id: str) -> str:
+    if layout.doj_columns == DOJ_COLUMNS:
+        return f"select line_number, line from raw.doj_lines where load_id = {_sql_string(load_id)}"
+    return f"select line_number, line from export_cut_lines where file_order = {int(file_order)}"
+
+
 def results_query(layout: CsvLayout, run_files: list[tuple[int, str]]) -> str:
     """Build the select of one export's lines, its header first, in input order.
 
     run_files lists (file_order, load_id) in file order. DuckDB keeps the row order of a scan
-    of one table, a filter and UNION ALL, but not of a join, so each file's stored lines are
-    put beside their appended fields by position: the loader stores a file's lines in line
-    order, and the appended fields are sorted by line. The line numbers of both sides are
+    of one table, a filter and UNION ALL, but not of a join. So each file's stored lines are
+    put beside their appended fields by position, because the loader stores a file's lines in
+    line order and the appended fields are sorted by line. The line numbers of both sides are
     compared on every row, so lines stored out of order fail the export instead of pairing
     a line with another line's fields.
     """
@@ -154,10 +189,10 @@ select
         else {_doj_text_sql(layout)} || ',' || coalesce(appended.appended_fields, '{blank_appended}')
     end
 from (
-    select line_number, line from raw.doj_lines where load_id = {_sql_string(load_id)}
+    {_lines_sql(layout, file_order, load_id)}
 ) as doj_lines
 positional join (
-    select line_number, is_prop64_conviction_row, appended_fields
+    select line_number, has_identifiers, is_prop64_conviction_row, appended_fields
     from export_appended_fields
     where file_order = {int(file_order)}
 ) as appended
@@ -177,6 +212,8 @@ def write_csv(
 
     create_appended_fields must have run on the connection first.
     """
+    if layout.doj_columns != DOJ_COLUMNS:
+        create_cut_lines(con, layout, run_files)
     # Each value is a finished CSV line, so the writer must neither quote nor escape it.
     copy = (
         f"copy ({results_query(layout, run_files)}) to {_sql_string(str(path))} "
@@ -184,5 +221,6 @@ def write_csv(
     )
     row = con.execute(copy).fetchone()
     rows_written = int(row[0]) - 1 if row else 0
+    con.execute("drop table if exists export_cut_lines")
     logger.info("Wrote %s: %d rows", path.name, rows_written)
     return rows_written

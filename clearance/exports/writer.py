@@ -56,7 +56,11 @@ def write_exports(warehouse: Path, run_id: str, out_dir: Path) -> ExportResult:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        config = {"memory_limit": duckdb_memory_limit()}
+        # Temp tables of the export spill into the private staging folder, never a shared one.
+        config = {
+            "memory_limit": duckdb_memory_limit(),
+            "temp_directory": str(staging / "duckdb_tmp"),
+        }
         with duckdb.connect(str(warehouse), read_only=True, config=config) as con:
             _check_run_was_built(con, run_id)
             run_files = con.execute(

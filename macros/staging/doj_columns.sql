@@ -24,6 +24,13 @@
 {%- endmacro %}
 
 
+{#- The SSN, driver-licence and FBI columns, which never leave the raw layer. BLANKED_COLUMNS in
+    clearance/doj_layout.py holds the same names, and a test checks that the two agree. -#}
+{% macro doj_identifier_columns() -%}
+    {{- return(['REQ_CDL', 'REQ_SSN', 'PRI_SSN', 'PRI_CDL', 'FBI_NUMBER']) -}}
+{%- endmacro %}
+
+
 {#- Return the value of the DOJ column `name` from `fields`, a line split by raw.doj_fields():
     the field with its quotes removed, or '' when it is empty. -#}
 {% macro doj_field(name, fields='doj_fields') -%}

@@ -66,6 +66,16 @@ def build_warehouse(path: Path, built_run_id: str = RUN_ID) -> Path:
 
         con.execute("create schema staging")
         con.execute(f"create table staging.stg_clearance__run as select '{built_run_id}' as run_id")
+        con.execute(
+            """
+            create table staging.stg_doj__rows as
+            select * from (values
+                ('f1', 2, 1, 1, true),
+                ('f1', 3, 1, 2, true),
+                ('f2', 1, 2, 3, true)
+            ) as t(load_id, line_number, file_order, row_order, has_identifiers)
+            """
+        )
         con.execute("create schema exports")
         eligibility_columns = ", ".join(
             f"null::varchar as {name}" for _, name in ELIGIBILITY_COLUMNS

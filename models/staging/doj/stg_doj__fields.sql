@@ -73,6 +73,13 @@ final as (
         ] %}
         {{ doj_field(column) }} as "{{ column }}",
         {%- endfor %}
+        -- Only whether an identifier is present leaves the raw layer: the exports empty those
+        -- fields, and a line without any is copied as it is.
+        (
+            {%- for column in doj_identifier_columns() %}
+            {{ "or " if not loop.first }}doj_fields[{{ doj_columns().index(column) + 1 }}] <> ''
+            {%- endfor %}
+        ) as has_identifiers,
         {{ hash_doj_columns(doj_non_sentence_columns()) }} as sentence_signature,
         -- Extending the sentence signature with the sentence columns hashes each field once.
         {{ hash_doj_columns(doj_sentence_columns(), 'sentence_signature') }} as row_signature,

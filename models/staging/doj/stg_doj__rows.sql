@@ -40,6 +40,7 @@ cleaned as (
         upper({{ clean_doj_field('SENT_TIME_CODE') }}) as sent_time_code,
         upper({{ clean_doj_field('SENT_TIME_DESCR') }}) as sent_time_descr,
         {{ clean_doj_field('COMMENT_TEXT') }} as comment_text,
+        has_identifiers,
         sentence_signature,
         row_signature,
     from doj_fields
@@ -271,6 +272,7 @@ final as (
         sentence_unit,
         comment_text,
         possible_other_p64,
+        has_identifiers,
         sentence_signature,
         row_signature,
     from typed_rows
