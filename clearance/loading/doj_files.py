@@ -150,10 +150,11 @@ def _load_file(con: duckdb.DuckDBPyConnection, scan: FileScan) -> LoadedFile:
 def _read_lines(
     con: duckdb.DuckDBPyConnection, scan: FileScan, source: Path, *, new_line: str
 ) -> None:
-    """Read every physical line of source into doj_lines, then check them into doj_checked."""
+    """Read and check every data line of source into the temp table doj_checked."""
+    header_lines = 1 if scan.has_header else 0
     try:
         con.execute(
-            line_parsing.READ_LINES_SQL,
+            line_parsing.READ_AND_CHECK_LINES_SQL,
             {
                 "path": str(source),
                 "delimiter": scan.delimiter,
@@ -162,6 +163,12 @@ def _read_lines(
                 "max_line_size": min(
                     max(_MIN_MAX_LINE_SIZE, scan.file_bytes + 2), _MAX_MAX_LINE_SIZE
                 ),
+                "header_lines": header_lines,
+                "bom_text": _bom_text(scan),
+                "carriage_return_marker": scan.carriage_return_marker,
+                "good_line_pattern": line_parsing.GOOD_LINE_PATTERN,
+                "fields_pattern": line_parsing.FIELDS_PATTERN,
+                "field_count": line_parsing.FIELD_COUNT,
             },
         )
     except duckdb.Error:
@@ -171,26 +178,17 @@ def _read_lines(
             f"longer than {_MAX_MAX_LINE_SIZE // 2**20} MiB"
         ) from None
 
-    (lines_read,) = con.execute("select count(*) from doj_lines").fetchone()
+    (lines_read,) = con.execute("select count(*) from doj_checked").fetchone()
     if lines_read != scan.physical_lines:
         # Line numbers are lineage, so a reader that merged or split lines must stop the load.
         raise ClearanceError(
             f"DuckDB read {lines_read} lines from DOJ file {scan.path}, "
             f"which has {scan.physical_lines}; nothing was loaded"
         )
-
     con.execute(
-        line_parsing.CHECK_LINES_SQL,
-        {
-            "header_lines": 1 if scan.has_header else 0,
-            "bom_text": _bom_text(scan),
-            "carriage_return_marker": scan.carriage_return_marker,
-            "good_line_pattern": line_parsing.GOOD_LINE_PATTERN,
-            "fields_pattern": line_parsing.FIELDS_PATTERN,
-            "field_count": line_parsing.FIELD_COUNT,
-        },
+        "delete from doj_checked where line_number <= $header_lines",
+        {"header_lines": header_lines},
     )
-    con.execute("drop table doj_lines")
 
 
 def _insert_lines(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
