@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -33,6 +34,7 @@ class Measurement:
     peak_memory_mb: float
     rows_per_second: float
     parse_only_seconds: float
+    stage_seconds: dict[str, float]
 
 
 def _tree_rss_bytes(root_pid: int) -> int:
@@ -58,8 +60,42 @@ def _tree_rss_bytes(root_pid: int) -> int:
     return total
 
 
-def _run_with_peak_memory(command: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Run command; return its wall time and the peak summed RSS of its process tree."""
+# Progress lines of `clearance run` on stderr, as "[  12.3s] loading 1 doj file ...", and the
+# stage each one starts.
+_PROGRESS_LINE = re.compile(r"^\[\s*([0-9.]+)s\] (.*)$")
+_STAGE_STARTS = (
+    ("preparing the pipeline", "start-up"),
+    ("loading ", "load"),
+    ("building models", "dbt"),
+    ("writing exports", "exports"),
+    ("done", "exit"),
+)
+
+
+def stage_seconds(stderr: str) -> dict[str, float]:
+    """Return the seconds between the progress lines that start each stage of a run.
+
+    The load stage includes registering the run and its subject keys; "exit" is the time from
+    the last progress line to the process's end, which the caller adds.
+    """
+    starts: list[tuple[str, float]] = []
+    for line in stderr.splitlines():
+        match = _PROGRESS_LINE.match(line)
+        if match is None:
+            continue
+        for prefix, stage in _STAGE_STARTS:
+            if match.group(2).startswith(prefix) and stage not in dict(starts):
+                starts.append((stage, float(match.group(1))))
+    return {
+        stage: round(next_start - start, 2)
+        for (stage, start), (_, next_start) in zip(starts, starts[1:], strict=False)
+    }
+
+
+def _run_with_peak_memory(
+    command: list[str], env: dict[str, str]
+) -> tuple[float, int, dict[str, float]]:
+    """Run command; return its wall time, the peak summed RSS of its process tree and stages."""
     peak = 0
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -77,10 +113,11 @@ def _run_with_peak_memory(command: list[str], env: dict[str, str]) -> tuple[floa
     elapsed = time.perf_counter() - started
     done.set()
     sampler.join()
+    text = stderr.decode(errors="replace")
     if process.returncode != 0:
-        sys.stderr.write(stderr.decode(errors="replace"))
+        sys.stderr.write(text)
         raise SystemExit(f"clearance run failed with exit code {process.returncode}")
-    return elapsed, peak
+    return elapsed, peak, stage_seconds(text)
 
 
 def _parse_only_seconds(path: Path) -> float:
@@ -111,12 +148,21 @@ def measure(rows: int, county: str) -> Measurement:
         stale.unlink(missing_ok=True)
     env = dict(os.environ, CLEARANCE_WAREHOUSE=str(warehouse), CLEARANCE_SUBJECT_KEY="bench")
     command = [
-        str(Path(sys.executable).parent / "clearance"), "run",
-        "--doj", str(doj_file), "--county", county,
-        "--policy", "configurable", "--compute-at", "2026-07-01",
-        "--out", str(run_dir / "out"),
+        str(Path(sys.executable).parent / "clearance"),
+        "run",
+        "--doj",
+        str(doj_file),
+        "--county",
+        county,
+        "--policy",
+        "configurable",
+        "--compute-at",
+        "2026-07-01",
+        "--out",
+        str(run_dir / "out"),
     ]
-    wall, peak = _run_with_peak_memory(command, env)
+    wall, peak, stages = _run_with_peak_memory(command, env)
+    stages["exit"] = round(wall - sum(stages.values()), 2)
     return Measurement(
         rows=rows,
         file_bytes=doj_file.stat().st_size,
@@ -124,6 +170,7 @@ def measure(rows: int, county: str) -> Measurement:
         peak_memory_mb=round(peak / 2**20, 1),
         rows_per_second=round(rows / wall),
         parse_only_seconds=round(_parse_only_seconds(doj_file), 2),
+        stage_seconds=stages,
     )
 
 
@@ -146,6 +193,9 @@ def main(argv: list[str] | None = None) -> None:
             f"{m.rows:>10,} {m.file_bytes / 2**20:>8.0f} {m.wall_seconds:>8.2f} "
             f"{m.peak_memory_mb:>8.0f} {m.rows_per_second:>10,} {m.parse_only_seconds:>8.2f}"
         )
+    for m in (small, large):
+        stages = ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in m.stage_seconds.items())
+        print(f"{m.rows:>10,} rows, seconds per stage: {stages}")
     print(f"fixed overhead (imports, dbt start-up, Dagster): {fixed:.2f} s")
     print(f"marginal cost per million rows: {marginal:.2f} s")
     print(f"DuckDB parse-only per million rows: {parse_per_million:.2f} s")

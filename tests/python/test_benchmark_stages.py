@@ -1,0 +1,25 @@
+"""The benchmark splits a run's wall time into stages from its progress lines."""
+
+from __future__ import annotations
+
+from bench.run_benchmark import stage_seconds
+
+PROGRESS = """\
+[   0.0s] run 1: county SAN JOAQUIN, policy configurable, compute date 2026-07-01
+[   0.0s] preparing the pipeline ...
+[   2.4s] loading 1 doj file ...
+[   7.6s] loaded doj file 1/1: doj.csv, 1000 lines read, 0 quarantined
+[  10.1s] building models ...
+[  32.0s] writing exports ...
+[  38.1s] done
+County:                     SAN JOAQUIN
+"""
+
+
+def test_stages_between_progress_lines() -> None:
+    stages = stage_seconds(PROGRESS)
+    assert stages == {"start-up": 2.4, "load": 7.7, "dbt": 21.9, "exports": 6.1}
+
+
+def test_no_progress_lines_no_stages() -> None:
+    assert stage_seconds("clearance: error: DOJ file not found: x.csv\n") == {}
