@@ -124,6 +124,11 @@ class Policy:
         return self.parameters[name]
 
     def _resolve(self, value: Any) -> Any:
+        # The conditions of an `all` rule nest their parameters one level down.
+        if isinstance(value, dict):
+            return {key: self._resolve(item) for key, item in value.items()}
+        if isinstance(value, tuple | list):
+            return [self._resolve(item) for item in value]
         if isinstance(value, str) and value.startswith(PARAMETER_REFERENCE_PREFIX):
             return self.values[value.removeprefix(PARAMETER_REFERENCE_PREFIX)]
         return value
