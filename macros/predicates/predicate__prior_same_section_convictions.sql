@@ -30,13 +30,13 @@
         end
     {%- endset -%}
     {%- set fact -%}
-        {{ definite }} || case when {{ count_by }} = 'cycle' then ' earlier cycles' else ' earlier convictions' end
-            || ' with HS ' || section
-            || case when {{ definite }} > 0 then ' (' || {{ dates }} || ')' else '' end
-            || coalesce(' before this ' || {{ compare }} || ' on ' || {{ reference_text }}, '')
+        'earlier HS ' || section || ' convictions'
+            || case when {{ count_by }} = 'cycle' then ' in separate cycles' else '' end
+            || ' before this ' || {{ compare }} || coalesce(' on ' || {{ reference_text }}, '')
+            || ': ' || {{ definite }} || coalesce(' (' || {{ dates }} || ')', '')
             || case
                 when {{ possible }} > {{ definite }}
-                    then ', ' || ({{ possible }} - {{ definite }}) || ' more possibly before'
+                    then ', ' || ({{ possible }} - {{ definite }}) || ' more possibly'
                 else ''
             end
             || ', ' || {{ count }} || ' needed'

@@ -134,6 +134,8 @@ list_checks as (
             when not bool_or(list_candidates.status = 'true') and bool_or(list_candidates.status = 'unknown')
                 then case
                     when any_value(comparisons.reference_date_start) is null then comparisons.comparison || ' date'
+                    when starts_with(disqualifier_lists.list_noun, 'possible ')
+                        then 'disposition date of a ' || disqualifier_lists.list_noun
                     else 'disposition date of a possible ' || disqualifier_lists.list_noun
                 end
         end as missing_fact,
@@ -185,7 +187,7 @@ same_section_counts as (
         count(distinct coalesce(same_section_candidates.cycle_number, 'no cycle'))
             filter (where same_section_candidates.status <> 'false' and same_section_candidates.is_other_cycle)
             as cycle_possible,
-        string_agg(same_section_candidates.disposition_date_text, ', ' order by same_section_candidates.disposition_date_start)
+        string_agg(distinct same_section_candidates.disposition_date_text, ', ' order by same_section_candidates.disposition_date_text)
             filter (where same_section_candidates.status = 'true' and same_section_candidates.is_other_cycle)
             as cycle_dates,
         any_value(comparisons.reference_date_text) as reference_date_text,
