@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from clearance.doj_layout import DOJ_COLUMNS
@@ -75,22 +76,13 @@ def run_policy(work: Path, policy: str, county: str, rows: list[dict]) -> dict[t
         writer.writerows(rows)
     dagster_home = work / "dagster_home"
     dagster_home.mkdir()
-    env = dict(os.environ)
-    env.pop("CLEARANCE_WAREHOUSE", None)
-    env.pop("CLEARANCE_SUBJECT_KEY", None)
-    env.update(
-        CLEARANCE_SUBJECT_KEY_FILE=str(work / "subject_key"),
-        DAGSTER_HOME=str(dagster_home),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    )
     out_dir = work / "out"
-    completed = subprocess.run(
-        [
-            str(CLEARANCE), "run", "--doj", str(doj_file), "--county", county,
-            "--policy", policy, "--compute-at", COMPUTE_DATE, "--out", str(out_dir),
-            "--warehouse", str(work / "warehouse.duckdb"),
-        ],
-        capture_output=True, text=True, env=env, cwd=work, check=False, timeout=600,
+    completed = clearance(
+        work,
+        "run", "--doj", str(doj_file), "--county", county, "--policy", policy,
+        "--compute-at", COMPUTE_DATE, "--out", str(out_dir),
+        "--warehouse", str(work / "warehouse.duckdb"),
+        DAGSTER_HOME=str(dagster_home),
     )
     assert completed.returncode == 0, completed.stderr[-4000:]
     with (out_dir / "Prop64_Results.csv").open(newline="", encoding="utf-8") as handle:
@@ -102,6 +94,32 @@ def run_policy(work: Path, policy: str, county: str, rows: list[dict]) -> dict[t
             for row in csv.DictReader(handle)
             if row["Eligibility Determination"]
         }
+
+
+def clearance(work: Path, *args: str, **environment: str) -> subprocess.CompletedProcess:
+    """Run the clearance command with the subject key file of work and return the process."""
+    env = dict(os.environ)
+    env.pop("CLEARANCE_WAREHOUSE", None)
+    env.pop("CLEARANCE_SUBJECT_KEY", None)
+    env.update(
+        CLEARANCE_SUBJECT_KEY_FILE=str(work / "subject_key"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        **environment,
+    )
+    return subprocess.run(
+        [str(CLEARANCE), *args],
+        capture_output=True, text=True, env=env, cwd=work, check=False, timeout=600,
+    )
+
+
+def subject_key(work: Path, subject_id: str) -> str:
+    """Return the pseudonymous key the run gave a subject, read from the restricted warehouse."""
+    with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as con:
+        row = con.execute(
+            "select subject_key from intermediate.int_subjects where subject_id = ?", [subject_id]
+        ).fetchone()
+    assert row is not None, subject_id
+    return row[0]
 
 
 LA = "LOS ANGELES"
@@ -202,7 +220,14 @@ LA_EXPECTED = {
 }
 
 
-def test_la_pilot_2019_reaches_every_rule(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def la_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """Run la-pilot-2019 once on LA_ROWS; return the work folder and the decisions."""
+    work = tmp_path_factory.mktemp("la_pilot_2019")
+    return work, run_policy(work, "la-pilot-2019", LA, LA_ROWS)
+
+
+def test_la_pilot_2019_reaches_every_rule(la_run: tuple[Path, dict]) -> None:
     """la-pilot-2019, in order: 1 not a felony: City Attorneys; 2 disposed on or after
     2016-11-09: Not eligible; 3 11357(a) or (b): dismiss; 4 other 11357: Hand Review; 5 a 2019-list
     super strike disposed strictly before this disposition: Not eligible; 6 the same for PC 290
@@ -210,7 +235,7 @@ def test_la_pilot_2019_reaches_every_rule(tmp_path: Path) -> None:
     compute date: dismiss; 9 21 or younger: dismiss; 10 only Prop 64 convictions and every
     sentence ended: dismiss; 11 no conviction after 2010-07-01: dismiss; 12 a sentence ends
     after the compute date: Hand Review; 13 deceased: dismiss; 14 otherwise Hand Review."""
-    assert run_policy(tmp_path, "la-pilot-2019", LA, LA_ROWS) == LA_EXPECTED
+    assert la_run[1] == LA_EXPECTED
 
 
 SF = "SAN FRANCISCO"
@@ -374,3 +399,104 @@ def test_legal_default_reaches_every_rule(tmp_path: Path) -> None:
     reduce; 9 misdemeanor 11357(a) or 11358: Maybe Eligible; 10 misdemeanor 11357(c), (d) or
     11359: Not eligible; 11 11357 with no subsection: Maybe Eligible; 12 otherwise Hand Review."""
     assert run_policy(tmp_path, "legal-default", SJ, LEGAL_ROWS) == LEGAL_EXPECTED
+
+
+def test_explain_prints_every_policy_trail(la_run: tuple[Path, dict]) -> None:
+    work, _ = la_run
+    key = subject_key(work, "LA06")
+
+    completed = clearance(
+        work, "explain", "--subject", key, "--warehouse", str(work / "warehouse.duckdb")
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == [
+        f"Subject {key}: 1 Prop 64 conviction in LOS ANGELES, compute date 2020-07-01",
+        "",
+        "Conviction 002001001000: felony HS 11360, disposed 2012-05-01",
+        "  la-pilot-2019 (county): Not eligible: PC 667(e)(2)(c)(iv) (rule 5 super_strike)",
+        "    rule 1 not_felony: did not apply: level FELONY",
+        "    rule 2 disposition_after_prop64: did not apply: disposition 2012-05-01, before "
+        "2016-11-09",
+        "    rule 3 hs_11357_a_or_b: did not apply: felony HS 11360, not one of 11357(a), 11357(b)",
+        "    rule 4 other_11357: did not apply: felony HS 11360, not one of 11357",
+        "    rule 5 super_strike: decided: super strike (2019 Los Angeles list) PC 207 disposed "
+        "1999-03-02, before this disposition on 2012-05-01",
+        "  dismiss-all-prop64 (hypothetical): Eligible for Dismissal: Dismiss all Prop 64 "
+        "charges (rule 1 dismiss_all)",
+        "    rule 1 dismiss_all: decided: applies to every conviction",
+        "  dismiss-all-prop64-and-related (hypothetical): Eligible for Dismissal: Dismiss all "
+        "Prop 64 and related charges (rule 1 dismiss_all)",
+        "    rule 1 dismiss_all: decided: applies to every conviction",
+    ]
+    assert "LA06" not in completed.stdout + completed.stderr
+
+
+def test_explain_shows_age_without_date_of_birth(la_run: tuple[Path, dict]) -> None:
+    work, _ = la_run
+    key = subject_key(work, "LA11")
+
+    completed = clearance(
+        work, "explain", "--subject", key, "--warehouse", str(work / "warehouse.duckdb")
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert "    rule 8 age_threshold: did not apply: age 49 on 2020-07-01, under 50" in lines
+    assert "    rule 9 under_22: did not apply: age 49 on 2020-07-01, older than 21" in lines
+    assert "1970" not in completed.stdout
+
+
+def test_explain_unknown_key_rejected(la_run: tuple[Path, dict]) -> None:
+    work, _ = la_run
+
+    completed = clearance(
+        work, "explain", "--subject", "no-such-key", "--warehouse", str(work / "warehouse.duckdb")
+    )
+
+    assert completed.returncode == 2
+    assert "subject key 'no-such-key': no Prop 64 conviction in LOS ANGELES" in completed.stderr
+
+
+def test_compare_county_policy_with_dismiss_all(la_run: tuple[Path, dict]) -> None:
+    work, _ = la_run
+
+    completed = clearance(
+        work, "compare", "--policy", "la-pilot-2019", "--policy", "dismiss-all-prop64",
+        "--warehouse", str(work / "warehouse.duckdb"),
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    # Six of the 17 convictions get relief under la-pilot-2019 (LA04, LA10, LA12, LA13, LA14,
+    # LA16); dismissing all gives relief to the other 11 and changes the reason of those six.
+    assert f"{'eligible_convictions':<48}{6:>8}{17:>8}{11:>+8}" in lines
+    assert f"{'prop64_convictions':<48}{17:>8}{17:>8}{0:>+8}" in lines
+    assert "Prop 64 convictions by change from A to B (17 in all):" in lines
+    assert "  gains relief: 11" in lines
+    assert "  other reason: 6" in lines
+    # Rule 14 decides LA03, LA07, LA11 and LA17; every other withholding rule decides one.
+    assert (
+        "  la-pilot-2019: rule 14 no_criteria (Hand Review): 4 people, 4 convictions" in lines
+    )
+    assert "  dismiss-all-prop64: none; every Prop 64 conviction gets relief" in lines
+    assert (
+        "  4 x Hand Review: No applicable eligibility criteria -> Eligible for Dismissal: "
+        "Dismiss all Prop 64 charges (dismiss-all-prop64 rule 1 dismiss_all decides instead of "
+        "la-pilot-2019 rule 14 no_criteria)"
+    ) in lines
+
+
+def test_compare_unknown_policy_rejected(la_run: tuple[Path, dict]) -> None:
+    work, _ = la_run
+
+    completed = clearance(
+        work, "compare", "--policy", "la-pilot-2019", "--policy", "sf-2019",
+        "--warehouse", str(work / "warehouse.duckdb"),
+    )
+
+    assert completed.returncode == 2
+    assert (
+        "policy 'sf-2019': not a policy of the last run; its policies are: la-pilot-2019, "
+        "dismiss-all-prop64, dismiss-all-prop64-and-related"
+    ) in completed.stderr
