@@ -17,18 +17,18 @@ _IMPACT = """
 """
 
 _CHANGES = """
-    select change, count(*)
+    select outcome_change, count(*)
     from marts.fct_policy_comparisons
     where policy_a = ? and policy_b = ?
-    group by change
-    order by count(*) desc, change
+    group by outcome_change
+    order by count(*) desc, outcome_change
 """
 
 _TRANSITIONS = """
     select
         determination_a, reason_a, determination_b, reason_b, deciding_difference, count(*)
     from marts.fct_policy_comparisons
-    where policy_a = ? and policy_b = ? and change <> 'same'
+    where policy_a = ? and policy_b = ? and outcome_change <> 'same'
     group by all
     order by count(*) desc, determination_a, reason_a, determination_b, reason_b
 """

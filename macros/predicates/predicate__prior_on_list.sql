@@ -7,7 +7,7 @@
 {% macro predicate__prior_on_list(parameters) -%}
     {%- set lists = "json_extract_string(" ~ parameters ~ ", '$.lists[*]')" -%}
     {%- set compare = "json_extract_string(" ~ parameters ~ ", '$.compare')" -%}
-    {%- set ns = namespace(results=[], facts=[], missing=[]) -%}
+    {%- set ns = namespace(results=[], facts=[]) -%}
     {%- for list_name in disqualifier_list_nouns() -%}
         {%- set picked = "list_contains(" ~ lists ~ ", '" ~ list_name ~ "')" -%}
         {%- set column = "case " ~ compare ~ " when 'conduct' then prior_" ~ list_name ~ "_conduct_{part} else prior_" ~ list_name ~ "_disposition_{part} end" -%}
@@ -15,7 +15,7 @@
         {%- do ns.facts.append("case when " ~ picked ~ " then struct_pack(result := " ~ column.replace('{part}', 'result') ~ ", fact := " ~ column.replace('{part}', 'fact') ~ ", missing_fact := " ~ column.replace('{part}', 'missing_fact') ~ ") end") -%}
     {%- endfor -%}
     {%- set results = "[" ~ ns.results | join(", ") ~ "]" -%}
-    {%- set checks = "list_filter([" ~ ns.facts | join(", ") ~ "], lambda prior: prior is not null)" -%}
+    {%- set checks = "list_filter([" ~ ns.facts | join(", ") ~ "], lambda checked: checked is not null)" -%}
     {%- set result -%}
         case
             when list_contains({{ results }}, 'true') then 'true'
@@ -26,14 +26,14 @@
     {%- set fact -%}
         case
             when list_contains({{ results }}, 'true')
-                then array_to_string(list_transform(list_filter({{ checks }}, lambda prior: prior.result = 'true'), lambda prior: prior.fact), '; ')
+                then array_to_string(list_transform(list_filter({{ checks }}, lambda checked: checked.result = 'true'), lambda checked: checked.fact), '; ')
             when list_contains({{ results }}, 'unknown')
-                then array_to_string(list_transform(list_filter({{ checks }}, lambda prior: prior.result = 'unknown'), lambda prior: prior.fact), '; ')
-            else array_to_string(list_transform({{ checks }}, lambda prior: prior.fact), '; ')
+                then array_to_string(list_transform(list_filter({{ checks }}, lambda checked: checked.result = 'unknown'), lambda checked: checked.fact), '; ')
+            else array_to_string(list_transform({{ checks }}, lambda checked: checked.fact), '; ')
         end
     {%- endset -%}
     {%- set missing_fact -%}
-        list_transform(list_filter({{ checks }}, lambda prior: prior.result = 'unknown'), lambda prior: prior.missing_fact)[1]
+        list_transform(list_filter({{ checks }}, lambda checked: checked.result = 'unknown'), lambda checked: checked.missing_fact)[1]
     {%- endset -%}
     {%- do return({'result': result, 'fact': fact, 'missing_fact': missing_fact}) -%}
 {%- endmacro %}

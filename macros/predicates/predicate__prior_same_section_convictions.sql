@@ -9,12 +9,11 @@
     {%- set count = "json_extract(" ~ parameters ~ ", '$.count')::integer" -%}
     {%- set count_by = "json_extract_string(" ~ parameters ~ ", '$.count_by')" -%}
     {%- set compare = "json_extract_string(" ~ parameters ~ ", '$.compare')" -%}
-    {%- set ns = namespace(definite='', possible='', dates='') -%}
     {%- set pick -%}
-        case {{ count_by }} || ' ' || {{ compare }}
-            when 'conviction conduct' then same_section_by_conviction_conduct_{part}
-            when 'conviction disposition' then same_section_by_conviction_disposition_{part}
-            when 'cycle conduct' then same_section_by_cycle_conduct_{part}
+        case
+            when {{ count_by }} = 'conviction' and {{ compare }} = 'conduct' then same_section_by_conviction_conduct_{part}
+            when {{ count_by }} = 'conviction' then same_section_by_conviction_disposition_{part}
+            when {{ compare }} = 'conduct' then same_section_by_cycle_conduct_{part}
             else same_section_by_cycle_disposition_{part}
         end
     {%- endset -%}

@@ -154,7 +154,7 @@ same_section_candidates as (
     select
         comparisons.conviction_id,
         comparisons.comparison,
-        comparisons.cycle_number is distinct from convictions.cycle_number as is_other_cycle,
+        not coalesce(comparisons.cycle_number = convictions.cycle_number, false) as is_other_cycle,
         convictions.cycle_number,
         convictions.disposition_date_start,
         {{ format_date_range('convictions.disposition_date_start', 'convictions.disposition_date_end', 'convictions.disposition_date_precision') }}

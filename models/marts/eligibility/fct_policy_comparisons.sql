@@ -62,7 +62,7 @@ final as (
             when pairs.grants_relief_a and not pairs.grants_relief_b then 'loses relief'
             when pairs.determination_a <> pairs.determination_b then 'other determination'
             else 'other reason'
-        end as change,
+        end as outcome_change,
         case
             when pairs.determination_a = pairs.determination_b and pairs.reason_a = pairs.reason_b then null
             else pairs.policy_b || ' rule ' || pairs.rule_number_b || ' ' || pairs.rule_id_b
