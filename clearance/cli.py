@@ -328,9 +328,6 @@ def _review_warehouse(args: argparse.Namespace) -> Path:
     return Path(args.warehouse).resolve() if args.warehouse else warehouse_path().resolve()
 
 
-COMMANDS = {"run": run_command, "explain": explain_command, "compare": compare_command}
-
-
 def format_summary(summary: dict, out_dir: Path) -> str:
     """Return the one-screen summary printed after a successful run."""
     lines = summary["lines"]
@@ -366,7 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # inherits the umask too.
     os.umask(0o077)
     try:
-        return COMMANDS[args.command](args)
+        commands = {"run": run_command, "explain": explain_command, "compare": compare_command}
+        return commands[args.command](args)
     except ClearanceError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
