@@ -37,7 +37,8 @@ def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not tables or tables[0] == 0:
         con.close()
         raise ClearanceError(
-            f"warehouse {warehouse}: holds no finished run; run `clearance run` first"
+            f"warehouse {warehouse}: contains no finished run (marts.fct_county_impact is "
+            "missing); run `clearance run` first"
         )
     return con
 

@@ -5,8 +5,8 @@ conviction_outcomes as (
 ),
 
 -- Every ordered pair of the run's policies, conviction by conviction. Both policies of a pair
--- decide the same convictions, because every policy of a run sees every Prop 64 conviction in
--- the county.
+-- decide the same convictions, because every policy of a run decides every Prop 64 conviction
+-- in the county.
 pairs as (
     select
         outcomes_a.policy_name as policy_a,

@@ -4,8 +4,8 @@ conviction_outcomes as (
     select * from {{ ref('fct_conviction_outcomes') }}
 ),
 
--- The rule that decided a conviction without relief is the rule that withheld it; a subject
--- counts once per rule however many of their convictions it decided.
+-- The rule that decided a conviction without relief is the rule that withheld it. A subject
+-- counts once per rule, however many of their convictions that rule decided.
 withheld as (
     select
         conviction_outcomes.policy_name,

@@ -4,7 +4,7 @@ Each history is written as DOJ rows, run through the command line, and every Pro
 in the county is checked in Prop64_Results.csv. Convictions in other counties are history only,
 so earlier convictions that matter (priors, a burglary that blocks "only Prop 64 charges") sit in
 ORANGE unless a test needs them in the county. Every run's compute date is 2020-07-01, and every
-subject is born on 1975-01-01 (45 on the compute date) unless the comment says otherwise.
+subject is born on 1975-01-01 (45 on the compute date) unless its comment gives another date.
 
 Expected determinations and reasons are worked out by hand from each policy's rules, which the
 docstring of each test lists in order; the first rule that applies decides. Every person,
@@ -32,7 +32,7 @@ ELSEWHERE = "ORANGE"
 
 
 def conviction(subject: str, cnt_order: str, offense: str, county: str, **fields: str) -> dict:
-    """Return one DOJ row: a convicted count of a court action, a felony unless fields say not."""
+    """Return one DOJ row: a convicted count of a court action, a felony unless fields set a level."""
     row = dict.fromkeys(DOJ_COLUMNS, "")
     row.update(
         SUBJECT_ID=subject,
@@ -468,8 +468,8 @@ def test_compare_county_policy_with_dismiss_all(la_run: tuple[Path, dict]) -> No
 
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()
-    # Six of the 17 convictions get relief under la-pilot-2019 (LA04, LA10, LA12, LA13, LA14,
-    # LA16); dismissing all gives relief to the other 11 and changes the reason of those six.
+    # Six of the 17 convictions get relief under la-pilot-2019: LA04, LA10, LA12, LA13, LA14 and
+    # LA16. Dismissing all gives relief to the other 11 and changes the reason of those six.
     assert f"{'eligible_convictions':<48}{6:>8}{17:>8}{11:>+8}" in lines
     assert f"{'prop64_convictions':<48}{17:>8}{17:>8}{0:>+8}" in lines
     assert "Prop 64 convictions by change from A to B (17 in all):" in lines
