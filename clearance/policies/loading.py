@@ -32,7 +32,16 @@ FINAL_PREDICATE = "always"
 _POLICY_KEYS = {"name", "description", "scope", "parameters", "rules"}
 _REQUIRED_POLICY_KEYS = {"name", "scope", "rules"}
 _PARAMETER_KEYS = {"type", "default", "description", "min", "max", "allowed"}
-_RULE_KEYS = {"id", "predicate", "parameters", "all", "determination", "reason", "enabled_when"}
+_RULE_KEYS = {
+    "id",
+    "predicate",
+    "parameters",
+    "all",
+    "determination",
+    "reason",
+    "note",
+    "enabled_when",
+}
 _REQUIRED_RULE_KEYS = {"id", "determination", "reason"}
 _CONDITION_KEYS = {"predicate", "parameters"}
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -197,19 +206,29 @@ def _parse_rule(
         )
 
     reason = _text(raw_rule["reason"], f"{where} field 'reason'")
-    for placeholder in PLACEHOLDER.findall(reason):
-        if placeholder not in parameters and placeholder not in CONVICTION_PLACEHOLDERS:
-            raise PolicyError(
-                f"{where} field 'reason': placeholder {{{placeholder}}} is neither a parameter of "
-                f"this policy nor one of {', '.join(sorted(CONVICTION_PLACEHOLDERS))}"
-            )
+    _check_placeholders(reason, parameters, f"{where} field 'reason'")
+    note = raw_rule.get("note")
+    if note is not None:
+        note = _text(note, f"{where} field 'note'")
+        _check_placeholders(note, parameters, f"{where} field 'note'")
 
     enabled_when = raw_rule.get("enabled_when")
     if enabled_when is not None:
         enabled_when = _parameter_reference(
             enabled_when, parameters, f"{where} field 'enabled_when'"
         )
-    return Rule(rule_id, predicate_name, rule_parameters, determination, reason, enabled_when)
+    return Rule(
+        rule_id, predicate_name, rule_parameters, determination, reason, enabled_when, note
+    )
+
+
+def _check_placeholders(text: str, parameters: dict[str, ParameterSpec], where: str) -> None:
+    for placeholder in PLACEHOLDER.findall(text):
+        if placeholder not in parameters and placeholder not in CONVICTION_PLACEHOLDERS:
+            raise PolicyError(
+                f"{where}: placeholder {{{placeholder}}} is neither a parameter of "
+                f"this policy nor one of {', '.join(sorted(CONVICTION_PLACEHOLDERS))}"
+            )
 
 
 def _parse_conditions(

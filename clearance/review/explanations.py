@@ -21,7 +21,8 @@ _CONVICTIONS = """
 _TRAILS = """
     select
         trails.cnt_order, trails.policy_name, trails.policy_role, trails.rule_number,
-        trails.rule_id, trails.step_outcome, trails.determination, trails.reason, trails.fact
+        trails.rule_id, trails.step_outcome, trails.determination, trails.reason, trails.fact,
+        trails.decision_note
     from marts.fct_decision_trails as trails
     where trails.subject_key = ?
     order by trails.cnt_order, trails.policy_order, trails.rule_number
@@ -68,6 +69,8 @@ def format_explanation(con: duckdb.DuckDBPyConnection, subject_key: str) -> str:
                 f"  {policy_name} ({role}): {decided[6]}: {decided[7]} "
                 f"(rule {decided[3]} {decided[4]})"
             )
-            for _, _, _, rule_number, rule_id, outcome, _, _, fact in steps:
+            for _, _, _, rule_number, rule_id, outcome, _, _, fact, _ in steps:
                 lines.append(f"    rule {rule_number} {rule_id}: {outcome}: {fact}")
+            if decided[9]:
+                lines.append(f"    note: {decided[9]}")
     return "\n".join(lines)

@@ -62,6 +62,7 @@ conviction_conditions as (
         rule_conditions.determination,
         rule_conditions.reason_template,
         rule_conditions.grants_relief,
+        json_extract_string(rule_conditions.parameters, '$.note') as note_template,
         rule_conditions.condition_number,
         rule_conditions.condition_predicate,
         rule_conditions.condition_parameters,
@@ -84,6 +85,7 @@ condition_checks as (
         determination,
         reason_template,
         grants_relief,
+        note_template,
         condition_number,
         {{ predicate_check_columns('condition_predicate', 'condition_parameters') }},
     from conviction_conditions
@@ -106,6 +108,7 @@ checks as (
         determination,
         reason_template,
         grants_relief,
+        note_template,
         case
             when bool_or(result = 'false') then 'false'
             when bool_and(result = 'true') then 'true'
@@ -136,6 +139,7 @@ final as (
         determination,
         reason_template,
         grants_relief,
+        note_template,
         result,
         fact,
         case when result = 'unknown' then missing_fact end as missing_fact,

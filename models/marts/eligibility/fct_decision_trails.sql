@@ -18,6 +18,7 @@ trail_checks as (
         policy_decisions.rule_number as deciding_rule_number,
         policy_decisions.determination as decided_determination,
         policy_decisions.reason as decided_reason,
+        policy_decisions.decision_note,
     from rule_checks
     inner join policy_decisions
         on rule_checks.conviction_id = policy_decisions.conviction_id
@@ -51,6 +52,8 @@ final as (
         end as reason,
         {{ without_date_of_birth('trail_checks.fact') }} as fact,
         trail_checks.missing_fact,
+        case when trail_checks.rule_number = trail_checks.deciding_rule_number then trail_checks.decision_note end
+            as decision_note,
     from trail_checks
 )
 

@@ -390,7 +390,14 @@ LEGAL_EXPECTED = {
 }
 
 
-def test_legal_default_reaches_every_rule(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def legal_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """Run legal-default once on LEGAL_ROWS; return the work folder and the decisions."""
+    work = tmp_path_factory.mktemp("legal_default")
+    return work, run_policy(work, "legal-default", SJ, LEGAL_ROWS)
+
+
+def test_legal_default_reaches_every_rule(legal_run: tuple[Path, dict]) -> None:
     """legal-default, in order: 1 conduct on or after 2016-11-09: Not eligible; 2-4 a felony
     11358-11360 after a super strike, a PC 290(c) offense or registration, or same-section
     convictions in two earlier cycles: Not eligible; 5 a felony 11358-11360 after a possible
@@ -398,7 +405,34 @@ def test_legal_default_reaches_every_rule(tmp_path: Path) -> None:
     on the conduct date: dismiss; 7 the same under 21: reduce; 8 felony 11357(a), 11358-11360:
     reduce; 9 misdemeanor 11357(a) or 11358: Maybe Eligible; 10 misdemeanor 11357(c), (d) or
     11359: Not eligible; 11 11357 with no subsection: Maybe Eligible; 12 otherwise Hand Review."""
-    assert run_policy(tmp_path, "legal-default", SJ, LEGAL_ROWS) == LEGAL_EXPECTED
+    assert legal_run[1] == LEGAL_EXPECTED
+
+
+def test_explain_shows_note_of_reduction(legal_run: tuple[Path, dict]) -> None:
+    work, _ = legal_run
+    key = subject_key(work, "LD11")
+
+    completed = clearance(
+        work, "explain", "--subject", key, "--warehouse", str(work / "warehouse.duckdb")
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert (
+        "  legal-default (county): Eligible for Reduction: Now a misdemeanor (rule 8 "
+        "now_misdemeanor)"
+    ) in lines
+    assert (
+        "    rule 8 now_misdemeanor: decided: felony HS 11357(a), one of 11357(a) felony, "
+        "11358 felony, 11359 felony, 11360 felony"
+    ) in lines
+    assert (
+        "    note: A fact outside the record could make this conduct lawful at 21 or older, and "
+        "so dismissible: 8 g or less of concentrated cannabis (11357(a)), six plants or fewer "
+        "(11358), or giving away 28.5 g or less (11360)."
+    ) in lines
+    # Only the deciding rule's note shows, and a rule without a note adds no line.
+    assert sum(line.startswith("    note: ") for line in lines) == 1
 
 
 def test_explain_prints_every_policy_trail(la_run: tuple[Path, dict]) -> None:

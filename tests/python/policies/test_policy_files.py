@@ -238,6 +238,10 @@ def test_missing_policy_file_rejected(tmp_path: Path) -> None:
             "rule 2 (old_enough): field 'parameters.count_by': must be one of conviction, cycle, "
             "got 'case'",
         ),
+        (
+            with_rule_change(3, note="Also {plants} plants"),
+            "rule 3 (listed): field 'note': placeholder {plants} is neither a parameter",
+        ),
         (with_rule_change(3, id="old_enough"), "rule 3 (old_enough): field 'id': used twice"),
         (with_rule_change(3, id="Listed Rule"), "rule 3: field 'id': must be lower-case letters"),
         (with_rule_change(3, reason=None), "rule 3: field 'reason': missing"),
@@ -302,3 +306,15 @@ def test_la_pilot_parameters_fill_rule_and_reason() -> None:
     assert rule.rule_number == 8
     assert rule.parameters == {"years": 55}
     assert rule.reason_template == "55 years or older"
+
+
+def test_note_reaches_dbt_in_parameters() -> None:
+    rules = load_policy("legal-default").resolved_rules()
+
+    reduction = rules[7]
+
+    assert reduction.rule_id == "now_misdemeanor"
+    assert reduction.note_template is not None
+    assert reduction.note_template.startswith("A fact outside the record could make")
+    assert '"note": "A fact outside the record could make' in reduction.parameters_json()
+    assert rules[5].note_template is None
