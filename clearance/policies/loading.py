@@ -272,7 +272,8 @@ def _parse_condition(
         )
     if predicate_name == FINAL_PREDICATE and predicate_field != "predicate":
         raise PolicyError(
-            f"{where} field {predicate_field!r}: {FINAL_PREDICATE!r} adds nothing to a condition"
+            f"{where} field {predicate_field!r}: {FINAL_PREDICATE!r} is not allowed as a "
+            "condition, because it always holds; remove the condition"
         )
     checked = _parse_rule_parameters(
         raw.get("parameters") or {},

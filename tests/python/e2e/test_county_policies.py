@@ -7,7 +7,7 @@ ORANGE unless a test needs them in the county. Every run's compute date is 2020-
 subject is born on 1975-01-01 (45 on the compute date) unless its comment gives another date.
 
 Expected determinations and reasons are worked out by hand from each policy's rules, which the
-docstring of each test lists in order; the first rule that applies decides. Every person,
+docstring of each test lists in order. The first rule that applies decides. Every person,
 identifier and case number here is invented.
 """
 
@@ -228,13 +228,20 @@ def la_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 
 def test_la_pilot_2019_reaches_every_rule(la_run: tuple[Path, dict]) -> None:
-    """la-pilot-2019, in order: 1 not a felony: City Attorneys; 2 disposed on or after
-    2016-11-09: Not eligible; 3 11357(a) or (b): dismiss; 4 other 11357: Hand Review; 5 a 2019-list
-    super strike disposed strictly before this disposition: Not eligible; 6 the same for PC 290
-    or a registration; 7 two earlier same-section convictions: Not eligible; 8 50 or older on the
-    compute date: dismiss; 9 21 or younger: dismiss; 10 only Prop 64 convictions and every
-    sentence ended: dismiss; 11 no conviction after 2010-07-01: dismiss; 12 a sentence ends
-    after the compute date: Hand Review; 13 deceased: dismiss; 14 otherwise Hand Review."""
+    """Check la-pilot-2019, whose rules run in this order:
+
+    1. not a felony: To be reviewed by City Attorneys.
+    2. disposed on or after 2016-11-09: Not eligible.
+    3. 11357(a) or (b): dismiss. 4. any other 11357: Hand Review.
+    5. a 2019-list super strike disposed strictly before this disposition: Not eligible.
+    6. the same for a 2019-list PC 290 offense or a registration: Not eligible.
+    7. two earlier same-section convictions: Not eligible.
+    8. 50 or older on the compute date: dismiss. 9. 21 or younger: dismiss.
+    10. only Prop 64 convictions and every sentence ended: dismiss.
+    11. no conviction after 2010-07-01: dismiss.
+    12. a sentence ends after the compute date: Hand Review.
+    13. deceased: dismiss. 14. otherwise: Hand Review.
+    """
     assert la_run[1] == LA_EXPECTED
 
 
@@ -300,10 +307,14 @@ SF_EXPECTED = {
 
 
 def test_sf_2019_reaches_every_rule(tmp_path: Path) -> None:
-    """sf-2019, in order: 1 disposed on or after 2016-11-09: Not eligible; 2 not a felony:
-    dismiss; 3 a statutory super strike disposed before the conduct date: Not eligible; 4 the
-    same for PC 290(c) or a registration; 5 same-section convictions in two or more earlier
-    cycles: Not eligible; 6 otherwise dismiss."""
+    """Check sf-2019, whose rules run in this order:
+
+    1. disposed on or after 2016-11-09: Not eligible. 2. not a felony: dismiss.
+    3. a statutory super strike disposed before the conduct date: Not eligible.
+    4. the same for a PC 290(c) offense or a registration: Not eligible.
+    5. same-section convictions in two or more earlier cycles: Not eligible.
+    6. otherwise: dismiss.
+    """
     assert run_policy(tmp_path, "sf-2019", SF, SF_ROWS) == SF_EXPECTED
 
 
@@ -398,13 +409,18 @@ def legal_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 
 def test_legal_default_reaches_every_rule(legal_run: tuple[Path, dict]) -> None:
-    """legal-default, in order: 1 conduct on or after 2016-11-09: Not eligible; 2-4 a felony
-    11358-11360 after a super strike, a PC 290(c) offense or registration, or same-section
-    convictions in two earlier cycles: Not eligible; 5 a felony 11358-11360 after a possible
-    super strike or PC 290 offense: Hand Review; 6 11357(b) or misdemeanor 11360 at 21 or older
-    on the conduct date: dismiss; 7 the same under 21: reduce; 8 felony 11357(a), 11358-11360:
-    reduce; 9 misdemeanor 11357(a) or 11358: Maybe Eligible; 10 misdemeanor 11357(c), (d) or
-    11359: Not eligible; 11 11357 with no subsection: Maybe Eligible; 12 otherwise Hand Review."""
+    """Check legal-default, whose rules run in this order:
+
+    1. conduct on or after 2016-11-09: Not eligible.
+    2-4. a felony 11358-11360 after a super strike, a PC 290(c) offense or registration, or
+    same-section convictions in two earlier cycles: Not eligible.
+    5. a felony 11358-11360 after a possible super strike or PC 290 offense: Hand Review.
+    6. 11357(b) or misdemeanor 11360 at 21 or older on the conduct date: dismiss.
+    7. the same under 21: reduce. 8. felony 11357(a) or 11358-11360: reduce.
+    9. misdemeanor 11357(a) or 11358: Maybe Eligible.
+    10. misdemeanor 11357(c), (d) or 11359: Not eligible.
+    11. 11357 with no subsection: Maybe Eligible. 12. otherwise: Hand Review.
+    """
     assert legal_run[1] == LEGAL_EXPECTED
 
 
