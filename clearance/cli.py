@@ -1,4 +1,5 @@
-"""The `clearance` command: run a county's DOJ files through the Dagster job and write the exports.
+"""The `clearance` command: run a county's DOJ files through the Dagster job and write the exports,
+then explain one person's decisions or compare two policies of the last run.
 
 Dagster and dagster-dbt take seconds to import, so they are imported only when a run starts;
 `clearance --help` and `clearance --version` stay instant.
@@ -138,7 +139,54 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"log every step and print a traceback on unexpected errors (also: {DEBUG_ENV}=1)",
     )
+
+    explain = subcommands.add_parser(
+        "explain",
+        help="print one person's decision trails for every policy of the last run",
+        description=(
+            "Print one subject's Prop 64 convictions in the county of the last run and, for "
+            "every policy of that run, the deciding rule and every rule checked before it with "
+            "the facts it looked at. The subject is found by pseudonymous key only."
+        ),
+    )
+    explain.add_argument(
+        "--subject",
+        required=True,
+        metavar="KEY",
+        help="the subject's pseudonymous key, as the marts and summaries show it",
+    )
+    _add_review_arguments(explain)
+
+    compare = subcommands.add_parser(
+        "compare",
+        help="compare two policies of the last run",
+        description=(
+            "Compare two policies of the last run: every impact measure side by side, how many "
+            "Prop 64 convictions change and which rules decide the change, and the rule that "
+            "withholds relief from the most people under each policy."
+        ),
+    )
+    compare.add_argument(
+        "--policy",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help="a policy of the last run (the county's or a hypothetical); give exactly two",
+    )
+    _add_review_arguments(compare)
     return parser
+
+
+def _add_review_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warehouse",
+        metavar="FILE",
+        default=None,
+        help=(
+            "the warehouse the last run wrote, opened read-only; default: "
+            "$CLEARANCE_WAREHOUSE, else warehouse/clearance.duckdb in the project"
+        ),
+    )
 
 
 def _iso_date(text: str) -> date:
@@ -256,6 +304,30 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def explain_command(args: argparse.Namespace) -> int:
+    """Print one subject's decision trails for every policy of the last run."""
+    from clearance.review.explanations import explain_subject
+
+    print(explain_subject(_review_warehouse(args), args.subject.strip()))
+    return 0
+
+
+def compare_command(args: argparse.Namespace) -> int:
+    """Print the comparison of two policies of the last run."""
+    from clearance.review.comparisons import compare_policies
+
+    if len(args.policy) != 2:
+        raise ClearanceError(
+            f"give --policy exactly twice, once for each policy to compare; got {len(args.policy)}"
+        )
+    print(compare_policies(_review_warehouse(args), args.policy[0], args.policy[1]))
+    return 0
+
+
+def _review_warehouse(args: argparse.Namespace) -> Path:
+    return Path(args.warehouse).resolve() if args.warehouse else warehouse_path().resolve()
+
+
 def format_summary(summary: dict, out_dir: Path) -> str:
     """Return the one-screen summary printed after a successful run."""
     lines = summary["lines"]
@@ -285,13 +357,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
 
-    debug = args.verbose or bool(os.environ.get(DEBUG_ENV))
+    debug = getattr(args, "verbose", False) or bool(os.environ.get(DEBUG_ENV))
     # Everything a run creates contains personal data: the warehouse, its WAL (which DuckDB
     # creates later, with the umask), dbt's work folder and the exports. The dbt subprocess
     # inherits the umask too.
     os.umask(0o077)
     try:
-        return run_command(args)
+        commands = {"run": run_command, "explain": explain_command, "compare": compare_command}
+        return commands[args.command](args)
     except ClearanceError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ from clearance.policies.errors import PolicyError
 from clearance.policies.parameters import ParameterSpec, check_value
 from clearance.policies.policy import PARAMETER_REFERENCE_PREFIX, PLACEHOLDER, Policy, Rule
 from clearance.policies.vocabulary import (
+    ALL_CONDITIONS_PREDICATE,
     CONVICTION_PLACEHOLDERS,
     DETERMINATIONS,
     PARAMETER_TYPES,
@@ -31,8 +32,18 @@ FINAL_PREDICATE = "always"
 _POLICY_KEYS = {"name", "description", "scope", "parameters", "rules"}
 _REQUIRED_POLICY_KEYS = {"name", "scope", "rules"}
 _PARAMETER_KEYS = {"type", "default", "description", "min", "max", "allowed"}
-_RULE_KEYS = {"id", "predicate", "parameters", "determination", "reason", "enabled_when"}
-_REQUIRED_RULE_KEYS = {"id", "predicate", "determination", "reason"}
+_RULE_KEYS = {
+    "id",
+    "predicate",
+    "parameters",
+    "all",
+    "determination",
+    "reason",
+    "note",
+    "enabled_when",
+}
+_REQUIRED_RULE_KEYS = {"id", "determination", "reason"}
+_CONDITION_KEYS = {"predicate", "parameters"}
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -168,16 +179,24 @@ def _parse_rule(
         )
     where = f"{source}: rule {number} ({rule_id}):"
 
-    predicate_name = raw_rule["predicate"]
-    if predicate_name not in predicates:
-        known = ", ".join(sorted(predicates))
+    if ("predicate" in raw_rule) == ("all" in raw_rule):
         raise PolicyError(
-            f"{where} field 'predicate': unknown predicate {predicate_name!r}; known: {known}"
+            f"{where} field 'predicate': give either predicate (with its parameters) or all "
+            "(a list of conditions that must all hold), not both or neither"
         )
-    predicate = predicates[predicate_name]
-    rule_parameters = _parse_rule_parameters(
-        raw_rule.get("parameters") or {}, predicate, parameters, where
-    )
+    if "all" in raw_rule:
+        if "parameters" in raw_rule:
+            raise PolicyError(
+                f"{where} field 'parameters': a rule with all gives parameters in each condition"
+            )
+        predicate_name = ALL_CONDITIONS_PREDICATE
+        rule_parameters = {
+            "conditions": _parse_conditions(raw_rule["all"], predicates, parameters, where)
+        }
+    else:
+        predicate_name, rule_parameters = _parse_condition(
+            raw_rule, predicates, parameters, where, "predicate", "parameters"
+        )
 
     determination = raw_rule["determination"]
     if determination not in DETERMINATIONS:
@@ -187,36 +206,104 @@ def _parse_rule(
         )
 
     reason = _text(raw_rule["reason"], f"{where} field 'reason'")
-    for placeholder in PLACEHOLDER.findall(reason):
-        if placeholder not in parameters and placeholder not in CONVICTION_PLACEHOLDERS:
-            raise PolicyError(
-                f"{where} field 'reason': placeholder {{{placeholder}}} is neither a parameter of "
-                f"this policy nor one of {', '.join(sorted(CONVICTION_PLACEHOLDERS))}"
-            )
+    _check_placeholders(reason, parameters, f"{where} field 'reason'")
+    note = raw_rule.get("note")
+    if note is not None:
+        note = _text(note, f"{where} field 'note'")
+        _check_placeholders(note, parameters, f"{where} field 'note'")
 
     enabled_when = raw_rule.get("enabled_when")
     if enabled_when is not None:
         enabled_when = _parameter_reference(
             enabled_when, parameters, f"{where} field 'enabled_when'"
         )
-    return Rule(rule_id, predicate_name, rule_parameters, determination, reason, enabled_when)
+    return Rule(
+        rule_id, predicate_name, rule_parameters, determination, reason, enabled_when, note
+    )
+
+
+def _check_placeholders(text: str, parameters: dict[str, ParameterSpec], where: str) -> None:
+    for placeholder in PLACEHOLDER.findall(text):
+        if placeholder not in parameters and placeholder not in CONVICTION_PLACEHOLDERS:
+            raise PolicyError(
+                f"{where}: placeholder {{{placeholder}}} is neither a parameter of "
+                f"this policy nor one of {', '.join(sorted(CONVICTION_PLACEHOLDERS))}"
+            )
+
+
+def _parse_conditions(
+    raw: Any,
+    predicates: dict[str, Predicate],
+    parameters: dict[str, ParameterSpec],
+    where: str,
+) -> tuple[dict[str, Any], ...]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise PolicyError(
+            f"{where} field 'all': must be a list of at least two conditions, each a mapping "
+            "with predicate and parameters"
+        )
+    conditions: list[dict[str, Any]] = []
+    for index, condition in enumerate(raw, start=1):
+        field = f"all[{index}]"
+        if not isinstance(condition, dict):
+            raise PolicyError(f"{where} field {field!r}: must be a mapping with predicate")
+        _check_keys(condition, _CONDITION_KEYS, {"predicate"}, f"{where} field {field!r}:")
+        name, checked = _parse_condition(
+            condition, predicates, parameters, where, f"{field}.predicate", f"{field}.parameters"
+        )
+        conditions.append({"predicate": name, "parameters": checked})
+    return tuple(conditions)
+
+
+def _parse_condition(
+    raw: dict[str, Any],
+    predicates: dict[str, Predicate],
+    parameters: dict[str, ParameterSpec],
+    where: str,
+    predicate_field: str,
+    parameters_field: str,
+) -> tuple[str, dict[str, Any]]:
+    predicate_name = raw["predicate"]
+    if predicate_name not in predicates:
+        known = ", ".join(sorted(predicates))
+        raise PolicyError(
+            f"{where} field {predicate_field!r}: unknown predicate {predicate_name!r}; "
+            f"known: {known}"
+        )
+    if predicate_name == FINAL_PREDICATE and predicate_field != "predicate":
+        raise PolicyError(
+            f"{where} field {predicate_field!r}: {FINAL_PREDICATE!r} is not allowed as a "
+            "condition, because it always holds; remove the condition"
+        )
+    checked = _parse_rule_parameters(
+        raw.get("parameters") or {},
+        predicates[predicate_name],
+        parameters,
+        where,
+        parameters_field,
+    )
+    return predicate_name, checked
 
 
 def _parse_rule_parameters(
-    raw: Any, predicate: Predicate, parameters: dict[str, ParameterSpec], where: str
+    raw: Any,
+    predicate: Predicate,
+    parameters: dict[str, ParameterSpec],
+    where: str,
+    field: str = "parameters",
 ) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise PolicyError(f"{where} field 'parameters': must be a mapping of name to value")
+        raise PolicyError(f"{where} field {field!r}: must be a mapping of name to value")
     unknown = sorted(set(raw) - set(predicate.parameters))
     if unknown:
         expected = ", ".join(predicate.parameters) or "none"
         raise PolicyError(
-            f"{where} field 'parameters': predicate {predicate.name!r} takes no parameter "
+            f"{where} field {field!r}: predicate {predicate.name!r} takes no parameter "
             f"{unknown[0]!r}; it takes: {expected}"
         )
     checked: dict[str, Any] = {}
     for name, type_name in predicate.parameters.items():
-        field_where = f"{where} field 'parameters.{name}'"
+        field_where = f"{where} field '{field}.{name}'"
         if name not in raw:
             raise PolicyError(f"{field_where}: missing; predicate {predicate.name!r} needs it")
         value = raw[name]

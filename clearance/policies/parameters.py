@@ -3,11 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 _TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 _FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+
+# Types whose value is one word from a fixed set, and types whose value is a list of such words.
+CHOICE_TYPES: dict[str, tuple[str, ...]] = {
+    # Which date of the Prop 64 conviction a disqualifying conviction must come before: the
+    # conduct date (the statute's test) or the disposition date (the 2019 Los Angeles flow).
+    "prior_comparison": ("conduct", "disposition"),
+    # Count earlier convictions one by one, or one per earlier cycle (separate cases).
+    "prior_count_by": ("conviction", "cycle"),
+}
+CHOICE_LIST_TYPES: dict[str, tuple[str, ...]] = {
+    "disqualifier_lists": (
+        "super_strike",
+        "possible_super_strike",
+        "pc290",
+        "possible_pc290",
+        "la2019_super_strike",
+        "la2019_pc290",
+    ),
+    "level_list": ("felony", "misdemeanor", "infraction"),
+}
+
+# One entry of an offense list: a Prop 64 section, then either its subsections or the word
+# `bare` (recorded with no subsection), then optionally a level: `11357(b)`, `11357 bare`,
+# `11360 misdemeanor`, `11357(a) felony`.
+OFFENSE_ENTRY = re.compile(
+    r"^(11357|11358|11359|11360)((\([a-z0-9]+\))+| bare)?( (felony|misdemeanor|infraction))?$"
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +84,12 @@ def check_value(
         return _check_date(value)
     if type_name == "section_list":
         return _check_section_list(value, allowed)
+    if type_name == "offense_list":
+        return _check_offense_list(value)
+    if type_name in CHOICE_TYPES:
+        return _check_choice(value, CHOICE_TYPES[type_name])
+    if type_name in CHOICE_LIST_TYPES:
+        return _check_choice_list(value, CHOICE_LIST_TYPES[type_name])
     raise ValueError(f"unknown parameter type {type_name!r}")
 
 
@@ -90,8 +124,10 @@ def parse_text(type_name: str, text: str) -> Any:
             raise ValueError(f"must be an integer, got {text!r}") from None
     if type_name == "date":
         return stripped
-    if type_name == "section_list":
+    if type_name in {"section_list", "offense_list"} or type_name in CHOICE_LIST_TYPES:
         return [part.strip() for part in stripped.split(",") if part.strip()]
+    if type_name in CHOICE_TYPES:
+        return stripped
     raise ValueError(f"unknown parameter type {type_name!r}")
 
 
@@ -99,8 +135,10 @@ def to_json_value(value: Any) -> Any:
     """Return the value as JSON can hold it: dates as YYYY-MM-DD text, lists as lists."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
+    if isinstance(value, tuple | list):
+        return [to_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_json_value(item) for key, item in value.items()}
     return value
 
 
@@ -150,3 +188,36 @@ def _check_section_list(value: Any, allowed: tuple[Any, ...] | None) -> tuple[st
             raise ValueError(f"lists {item!r} twice")
         sections.append(item)
     return tuple(sections)
+
+
+def _check_offense_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not value:
+        raise ValueError(f'must be a non-empty list of offenses such as "11357(b)", got {value!r}')
+    entries: list[str] = []
+    for item in value:
+        if not isinstance(item, str) or not OFFENSE_ENTRY.match(item):
+            raise ValueError(
+                "must list offenses as a Prop 64 section with optional lower-case subsections "
+                'or "bare", then an optional level, such as "11357(b)", "11357 bare" or '
+                f'"11360 misdemeanor"; got {item!r}'
+            )
+        if item in entries:
+            raise ValueError(f"lists {item!r} twice")
+        entries.append(item)
+    return tuple(entries)
+
+
+def _check_choice(value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ValueError(f"must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _check_choice_list(value: Any, choices: tuple[str, ...]) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not value:
+        raise ValueError(f"must be a non-empty list of {', '.join(choices)}, got {value!r}")
+    for item in value:
+        _check_choice(item, choices)
+    if len(set(value)) != len(value):
+        raise ValueError(f"lists an item twice: {list(value)!r}")
+    return tuple(value)

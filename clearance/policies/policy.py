@@ -26,6 +26,7 @@ class Rule:
     determination: str
     reason: str
     enabled_when: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,18 @@ class ResolvedRule:
     determination: str
     reason_template: str
     grants_relief: bool
+    note_template: str | None = None
 
     def parameters_json(self) -> str:
-        """Return the predicate parameters as JSON text, the form dbt reads."""
-        return json.dumps(
-            {name: to_json_value(value) for name, value in self.parameters.items()},
-            sort_keys=True,
-        )
+        """Return the predicate parameters as JSON text, the form dbt reads.
+
+        A rule's note rides along under the key `note`, because raw.run_policy_rules has no
+        column for it; predicates read only their own keys.
+        """
+        parameters = {name: to_json_value(value) for name, value in self.parameters.items()}
+        if self.note_template is not None:
+            parameters["note"] = self.note_template
+        return json.dumps(parameters, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,7 @@ class Policy:
                     determination=rule.determination,
                     reason_template=self._fill_reason(rule.reason),
                     grants_relief=rule.determination in RELIEF_DETERMINATIONS,
+                    note_template=None if rule.note is None else self._fill_reason(rule.note),
                 )
             )
         return resolved
@@ -124,6 +131,11 @@ class Policy:
         return self.parameters[name]
 
     def _resolve(self, value: Any) -> Any:
+        # The conditions of an `all` rule nest their parameters one level down.
+        if isinstance(value, dict):
+            return {key: self._resolve(item) for key, item in value.items()}
+        if isinstance(value, tuple | list):
+            return [self._resolve(item) for item in value]
         if isinstance(value, str) and value.startswith(PARAMETER_REFERENCE_PREFIX):
             return self.values[value.removeprefix(PARAMETER_REFERENCE_PREFIX)]
         return value

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from clearance.policies.parameters import CHOICE_LIST_TYPES, CHOICE_TYPES
 from clearance.settings import PROJECT_DIR
 
 # The determinations of the 2019 statewide exports, which compatible exports keep.
@@ -24,13 +25,25 @@ RELIEF_DETERMINATIONS: frozenset[str] = frozenset(
 )
 
 SCOPES: tuple[str, ...] = ("prop64", "prop64_and_related")
-PARAMETER_TYPES: tuple[str, ...] = ("boolean", "integer", "date", "section_list")
+PARAMETER_TYPES: tuple[str, ...] = (
+    "boolean",
+    "integer",
+    "date",
+    "section_list",
+    "offense_list",
+    *CHOICE_TYPES,
+    *CHOICE_LIST_TYPES,
+)
 
 # Placeholders that dbt fills per conviction; every other placeholder names a policy parameter.
 CONVICTION_PLACEHOLDERS: frozenset[str] = frozenset({"section"})
 
 PREDICATES_FILE = PROJECT_DIR / "macros" / "predicates" / "_predicates.yml"
 PREDICATE_MACRO_PREFIX = "predicate__"
+
+# A rule whose `all` lists several conditions applies only when every one of them does. It
+# reaches dbt as this pseudo-predicate, with the conditions in its parameters.
+ALL_CONDITIONS_PREDICATE = "all"
 
 
 @dataclass(frozen=True)

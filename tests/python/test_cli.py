@@ -253,3 +253,29 @@ def test_dbt_failure_message_names_log_not_values(
         "clearance: error: dbt build failed (a model or a data test); "
         f"see {tmp_path / 'wh' / 'clearance_dbt' / 'target' / 'dbt.log'} for the details"
     )
+
+
+def test_compare_needs_two_policies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["compare", "--policy", "sf-2019", "--warehouse", str(tmp_path / "w.duckdb")])
+
+    assert status == 2
+    assert error_lines(capsys) == [
+        "clearance: error: give --policy exactly twice, once for each policy to compare; got 1"
+    ]
+
+
+def test_explain_without_warehouse_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = tmp_path / "missing.duckdb"
+
+    status = main(["explain", "--subject", "some-key", "--warehouse", str(warehouse)])
+
+    assert status == 2
+    assert error_lines(capsys) == [
+        f"clearance: error: warehouse {warehouse}: not found; run `clearance run` first "
+        "or pass --warehouse"
+    ]
+    assert not warehouse.exists()

@@ -61,6 +61,10 @@ decisions as (
             else replace(deciding_checks.reason_template, '{section}', coalesce(deciding_checks.section, ''))
         end as reason,
         deciding_checks.fact as decision_fact,
+        case
+            when deciding_checks.result = 'true'
+                then replace(deciding_checks.note_template, '{section}', coalesce(deciding_checks.section, ''))
+        end as decision_note,
     from deciding_checks
 ),
 
@@ -81,6 +85,7 @@ final as (
         decisions.reason,
         decisions.grants_relief,
         decisions.decision_fact,
+        decisions.decision_note,
         coalesce(skipped_rules.skipped_rule_count, 0) as skipped_rule_count,
         skipped_rules.skipped_rules,
     from decisions

@@ -12,6 +12,31 @@ run as (
     select * from {{ ref('stg_clearance__run') }}
 ),
 
+prior_checks as (
+    select * from {{ ref('int_prop64_prior_checks') }}
+),
+
+-- Every sentence on the record, in every county, counts. A sentence end is unknown when a part
+-- of the sentence is unreadable or the disposition date is missing.
+subject_sentences as (
+    select
+        subject_id,
+        max(sentence_end_date_start) as latest_sentence_end_start,
+        max(sentence_end_date_end) as latest_sentence_end_end,
+        bool_or(sentence_end_date_start is null) as has_unknown_sentence_end,
+    from convictions
+    group by subject_id
+),
+
+-- Related charges matter only when they share a cycle with a Prop 64 conviction.
+related_charge_cycles as (
+    select distinct
+        subject_id,
+        cycle_number,
+    from convictions
+    where is_related_charge
+),
+
 -- A county's prosecutor and court act only on convictions entered in that county, so
 -- convictions in other counties count only as history.
 county_prop64_convictions as (
@@ -50,9 +75,21 @@ final as (
         subjects.latest_conviction_date_start,
         subjects.latest_conviction_date_end,
         subjects.has_undated_conviction,
+        subject_sentences.latest_sentence_end_start,
+        subject_sentences.latest_sentence_end_end,
+        coalesce(subject_sentences.has_unknown_sentence_end, false) as has_unknown_sentence_end,
+        related_charge_cycles.subject_id is not null as has_related_charge_in_cycle,
+        prior_checks.* exclude (conviction_id),
     from county_prop64_convictions
     left join subjects
         on county_prop64_convictions.subject_id = subjects.subject_id
+    left join subject_sentences
+        on county_prop64_convictions.subject_id = subject_sentences.subject_id
+    left join related_charge_cycles
+        on county_prop64_convictions.subject_id = related_charge_cycles.subject_id
+        and county_prop64_convictions.cycle_number = related_charge_cycles.cycle_number
+    left join prior_checks
+        on county_prop64_convictions.conviction_id = prior_checks.conviction_id
     cross join run
 )
 

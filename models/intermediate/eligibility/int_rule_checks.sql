@@ -8,26 +8,91 @@ policy_rules as (
     select * from {{ ref('stg_clearance__policy_rules') }}
 ),
 
--- Every rule of every policy is checked against every conviction in one pass, and
--- int_policy_decisions then picks the first rule that applies.
-conviction_rules as (
+-- A rule is one predicate, or `all` with a list of conditions in its parameters. Each condition
+-- becomes its own row here, numbered from 1; a single predicate is condition 1.
+single_conditions as (
     select
-        conviction_facts.*,
-        policy_rules.policy_name,
-        policy_rules.policy_role,
-        policy_rules.policy_order,
-        policy_rules.policy_scope,
-        policy_rules.rule_number,
-        policy_rules.rule_id,
-        policy_rules.predicate,
-        policy_rules.parameters,
-        policy_rules.determination,
-        policy_rules.reason_template,
-        policy_rules.grants_relief,
-    from conviction_facts
-    cross join policy_rules
+        policy_rules.*,
+        1 as condition_number,
+        policy_rules.predicate as condition_predicate,
+        policy_rules.parameters as condition_parameters,
+    from policy_rules
+    where policy_rules.predicate <> 'all'
 ),
 
+condition_indexes as (
+    select
+        policy_rules.*,
+        unnest(range(json_array_length(policy_rules.parameters, '$.conditions')::bigint)) as condition_index,
+    from policy_rules
+    where policy_rules.predicate = 'all'
+),
+
+listed_conditions as (
+    select
+        condition_indexes.* exclude (condition_index),
+        condition_indexes.condition_index + 1 as condition_number,
+        json_extract_string(
+            condition_indexes.parameters, '$.conditions[' || condition_indexes.condition_index || '].predicate'
+        ) as condition_predicate,
+        json_extract(
+            condition_indexes.parameters, '$.conditions[' || condition_indexes.condition_index || '].parameters'
+        )::varchar as condition_parameters,
+    from condition_indexes
+),
+
+rule_conditions as (
+    select * from single_conditions
+    union all by name
+    select * from listed_conditions
+),
+
+-- Every condition of every rule of every policy is checked against every conviction in one
+-- pass, and int_policy_decisions then picks the first rule that applies.
+conviction_conditions as (
+    select
+        conviction_facts.*,
+        rule_conditions.policy_name,
+        rule_conditions.policy_role,
+        rule_conditions.policy_order,
+        rule_conditions.policy_scope,
+        rule_conditions.rule_number,
+        rule_conditions.rule_id,
+        rule_conditions.predicate as rule_predicate,
+        rule_conditions.determination,
+        rule_conditions.reason_template,
+        rule_conditions.grants_relief,
+        json_extract_string(rule_conditions.parameters, '$.note') as note_template,
+        rule_conditions.condition_number,
+        rule_conditions.condition_predicate,
+        rule_conditions.condition_parameters,
+    from conviction_facts
+    cross join rule_conditions
+),
+
+condition_checks as (
+    select
+        conviction_id,
+        subject_id,
+        section,
+        policy_name,
+        policy_role,
+        policy_order,
+        policy_scope,
+        rule_number,
+        rule_id,
+        rule_predicate,
+        determination,
+        reason_template,
+        grants_relief,
+        note_template,
+        condition_number,
+        {{ predicate_check_columns('condition_predicate', 'condition_parameters') }},
+    from conviction_conditions
+),
+
+-- A rule holds when every condition holds and fails when one fails, whatever the others are.
+-- Its fact is the failing condition's when it fails, else every condition's.
 checks as (
     select
         conviction_id,
@@ -39,12 +104,23 @@ checks as (
         policy_scope,
         rule_number,
         rule_id,
-        predicate,
+        rule_predicate as predicate,
         determination,
         reason_template,
         grants_relief,
-        {{ predicate_check_columns('predicate', 'parameters') }},
-    from conviction_rules
+        note_template,
+        case
+            when bool_or(result = 'false') then 'false'
+            when bool_and(result = 'true') then 'true'
+            else 'unknown'
+        end as result,
+        case
+            when bool_or(result = 'false') then arg_min(fact, condition_number) filter (where result = 'false')
+            else string_agg(fact, '; ' order by condition_number)
+        end as fact,
+        arg_min(missing_fact, condition_number) filter (where result = 'unknown') as missing_fact,
+    from condition_checks
+    group by all
 ),
 
 final as (
@@ -63,6 +139,7 @@ final as (
         determination,
         reason_template,
         grants_relief,
+        note_template,
         result,
         fact,
         case when result = 'unknown' then missing_fact end as missing_fact,

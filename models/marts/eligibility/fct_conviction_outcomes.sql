@@ -37,6 +37,7 @@ final as (
         policy_decisions.rule_number,
         policy_decisions.rule_id,
         {{ without_date_of_birth('policy_decisions.decision_fact') }} as decision_fact,
+        policy_decisions.decision_note,
         policy_decisions.skipped_rule_count,
         {{ without_date_of_birth('policy_decisions.skipped_rules') }} as skipped_rules,
     from policy_decisions

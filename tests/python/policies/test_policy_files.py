@@ -73,7 +73,14 @@ def with_rule_change(number: int, **changes: Any) -> dict[str, Any]:
 def test_built_in_policies_load() -> None:
     names = built_in_policy_names()
 
-    assert {"configurable", "dismiss-all-prop64", "dismiss-all-prop64-and-related"} <= set(names)
+    assert {
+        "configurable",
+        "la-pilot-2019",
+        "sf-2019",
+        "legal-default",
+        "dismiss-all-prop64",
+        "dismiss-all-prop64-and-related",
+    } <= set(names)
     for name in names:
         assert load_policy(name).name == name
 
@@ -171,6 +178,70 @@ def test_missing_policy_file_rejected(tmp_path: Path) -> None:
             with_rule_change(2, predicate="always", parameters=None),
             "rule 2 (old_enough): field 'predicate': 'always' may only be the last rule",
         ),
+        (
+            with_rule_change(2, all=[{"predicate": "not_felony"}], predicate=None, parameters=None),
+            "rule 2 (old_enough): field 'all': must be a list of at least two conditions",
+        ),
+        (
+            with_rule_change(
+                2,
+                all=[{"predicate": "not_felony"}, {"predicate": "older_than"}],
+                predicate=None,
+                parameters=None,
+            ),
+            "rule 2 (old_enough): field 'all[2].predicate': unknown predicate 'older_than'",
+        ),
+        (
+            with_rule_change(
+                2,
+                all=[
+                    {"predicate": "not_felony"},
+                    {"predicate": "prior_on_list", "parameters": {"lists": ["super_strike"]}},
+                ],
+                predicate=None,
+                parameters=None,
+            ),
+            "rule 2 (old_enough): field 'all[2].parameters.compare': missing",
+        ),
+        (
+            with_rule_change(
+                2,
+                all=[
+                    {"predicate": "not_felony"},
+                    {
+                        "predicate": "prior_on_list",
+                        "parameters": {"lists": ["super_strikes"], "compare": "conduct"},
+                    },
+                ],
+                predicate=None,
+                parameters=None,
+            ),
+            "rule 2 (old_enough): field 'all[2].parameters.lists': must be one of super_strike",
+        ),
+        (
+            with_rule_change(2, all=[{"predicate": "not_felony"}, {"predicate": "deceased"}]),
+            "rule 2 (old_enough): field 'predicate': give either predicate",
+        ),
+        (
+            with_rule_change(
+                2, predicate="offense_in", parameters={"offenses": ["11357B"]}
+            ),
+            "rule 2 (old_enough): field 'parameters.offenses': must list offenses as a Prop 64 "
+            "section",
+        ),
+        (
+            with_rule_change(
+                2,
+                predicate="prior_same_section_convictions",
+                parameters={"count": 2, "count_by": "case", "compare": "conduct"},
+            ),
+            "rule 2 (old_enough): field 'parameters.count_by': must be one of conviction, cycle, "
+            "got 'case'",
+        ),
+        (
+            with_rule_change(3, note="Also {plants} plants"),
+            "rule 3 (listed): field 'note': placeholder {plants} is neither a parameter",
+        ),
         (with_rule_change(3, id="old_enough"), "rule 3 (old_enough): field 'id': used twice"),
         (with_rule_change(3, id="Listed Rule"), "rule 3: field 'id': must be lower-case letters"),
         (with_rule_change(3, reason=None), "rule 3: field 'reason': missing"),
@@ -213,3 +284,37 @@ def test_file_that_is_not_yaml_rejected(tmp_path: Path) -> None:
 
     with pytest.raises(PolicyError, match="broken.yaml: not valid YAML"):
         load_policy(str(path))
+
+
+def test_all_conditions_reach_dbt_as_json() -> None:
+    rules = load_policy("legal-default").resolved_rules()
+
+    assert rules[1].rule_id == "prior_super_strike"
+    assert rules[1].predicate == "all"
+    assert rules[1].parameters_json() == (
+        '{"conditions": [{"parameters": {"offenses": ["11358 felony", "11359 felony", '
+        '"11360 felony"]}, "predicate": "offense_in"}, {"parameters": {"compare": "conduct", '
+        '"lists": ["super_strike"]}, "predicate": "prior_on_list"}]}'
+    )
+
+
+def test_la_pilot_parameters_fill_rule_and_reason() -> None:
+    policy = load_policy("la-pilot-2019").with_overrides(["age_threshold=55"])
+
+    rule = next(rule for rule in policy.resolved_rules() if rule.rule_id == "age_threshold")
+
+    assert rule.rule_number == 8
+    assert rule.parameters == {"years": 55}
+    assert rule.reason_template == "55 years or older"
+
+
+def test_note_reaches_dbt_in_parameters() -> None:
+    rules = load_policy("legal-default").resolved_rules()
+
+    reduction = rules[7]
+
+    assert reduction.rule_id == "now_misdemeanor"
+    assert reduction.note_template is not None
+    assert reduction.note_template.startswith("A fact outside the record could make")
+    assert '"note": "A fact outside the record could make' in reduction.parameters_json()
+    assert rules[5].note_template is None

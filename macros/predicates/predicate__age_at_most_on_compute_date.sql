@@ -1,0 +1,3 @@
+{% macro predicate__age_at_most_on_compute_date(parameters) -%}
+    {%- do return(age_check(parameters, 'compute_date', 'compute date', at_most=true)) -%}
+{%- endmacro %}
