@@ -1,3 +1,7 @@
+-- A view: `clearance explain` reads one subject's trail at a time, and as a table it cost every run
+-- 1.3-1.6 s on a million-line file with 225,000 Prop 64 convictions (2 cores).
+{{ config(materialized='view') }}
+
 with
 
 rule_checks as (
