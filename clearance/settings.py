@@ -10,7 +10,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 def warehouse_path() -> Path:
     """Return the restricted DuckDB warehouse file (CLEARANCE_WAREHOUSE)."""
-    return Path(os.environ.get("CLEARANCE_WAREHOUSE", PROJECT_DIR / "warehouse" / "clearance.duckdb"))
+    return Path(
+        os.environ.get("CLEARANCE_WAREHOUSE", PROJECT_DIR / "warehouse" / "clearance.duckdb")
+    )
 
 
 def duckdb_memory_limit() -> str:

@@ -15,16 +15,13 @@ import duckdb
 
 from clearance.doj_layout import BLANKED_COLUMNS, DOJ_COLUMNS
 from clearance.exports.layouts import CONDENSED_DOJ_COLUMNS, ELIGIBILITY_COLUMNS
+from clearance.loading.line_parsing import FIELD_PATTERN
 
 logger = logging.getLogger(__name__)
 
 ALL_RESULTS = "All_Results.csv"
 CONDENSED_RESULTS = "All_Results_Condensed.csv"
 PROP64_RESULTS = "Prop64_Results.csv"
-
-# One CSV field: a quoted field whose inner quotes are doubled, or an unquoted field without
-# commas or quotes. Every stored line is a comma-separated run of these (the loader checks it).
-_FIELD_PATTERN = r'(?:"(?:[^"]|"")*"|[^,"]*)'
 
 
 @dataclass(frozen=True)
@@ -50,6 +47,8 @@ def _sql_string(value: str) -> str:
 def blanking_regex(columns: tuple[str, ...] = DOJ_COLUMNS) -> tuple[str, str]:
     """Return the pattern and replacement that empty the BLANKED_COLUMNS fields of a line.
 
+    Every stored line is a comma-separated run of FIELD_PATTERN, because the loader checks it.
+
     The pattern matches the line from its start to the comma after the last blanked field.
     The fields kept in between come back through groups \\1, \\2, ... of the replacement.
     """
@@ -63,9 +62,9 @@ def blanking_regex(columns: tuple[str, ...] = DOJ_COLUMNS) -> tuple[str, str]:
         kept = position - next_position
         if kept:
             groups += 1
-            pattern.append(f"((?:{_FIELD_PATTERN},){{{kept}}})")
+            pattern.append(f"((?:{FIELD_PATTERN},){{{kept}}})")
             replacement.append(f"\\{groups}")
-        pattern.append(f"{_FIELD_PATTERN},")
+        pattern.append(f"{FIELD_PATTERN},")
         replacement.append(",")
         next_position = position + 1
     return "".join(pattern), "".join(replacement)

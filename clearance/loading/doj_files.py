@@ -45,9 +45,7 @@ class LoadedFile:
     reused: bool
 
 
-def load_doj_files(
-    con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]
-) -> list[LoadedFile]:
+def load_doj_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) -> list[LoadedFile]:
     """Load each DOJ file in order, in one transaction, and return one LoadedFile per path.
 
     Every path is checked and scanned before anything is written. A file whose content (sha256)
@@ -209,9 +207,7 @@ def _bom_text(scan: FileScan) -> str:
 
 
 def _log_quarantine(con: duckdb.DuckDBPyConnection, scan: FileScan) -> None:
-    for reason, lines, first_line_number in con.execute(
-        line_parsing.COUNT_REASONS_SQL
-    ).fetchall():
+    for reason, lines, first_line_number in con.execute(line_parsing.COUNT_REASONS_SQL).fetchall():
         logger.warning(
             "DOJ file %s: %s on %d line(s) quarantined, first at line %d",
             scan.path.name,

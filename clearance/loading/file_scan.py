@@ -22,8 +22,20 @@ BLANK_BYTES = b" \t\r\n"
 # file: one as DuckDB's column delimiter (so each physical line arrives whole) and one to mark a
 # carriage return inside a line. The first three are checked during the main pass.
 MARKER_CANDIDATES: tuple[bytes, ...] = tuple(
-    bytes([value]) for value in (0x1E, 0x1F, 0x1D, 0x1C, *range(0x01, 0x09), 0x0B, 0x0C, 0x0E,
-                                 0x0F, *range(0x10, 0x1C), 0x7F)
+    bytes([value])
+    for value in (
+        0x1E,
+        0x1F,
+        0x1D,
+        0x1C,
+        *range(0x01, 0x09),
+        0x0B,
+        0x0C,
+        0x0E,
+        0x0F,
+        *range(0x10, 0x1C),
+        0x7F,
+    )
 )
 _CANDIDATES_IN_MAIN_PASS = 3
 _MARKERS_NEEDED = 2
@@ -83,11 +95,11 @@ def scan_doj_file(path: Path) -> FileScan:
         while chunk := stream.read(CHUNK_BYTES):
             if file_bytes == 0:
                 has_bom = chunk.startswith(UTF8_BOM)
-                body = chunk[len(UTF8_BOM):] if has_bom else chunk
+                body = chunk[len(UTF8_BOM) :] if has_bom else chunk
                 has_header = body.startswith(HEADER_PREFIX)
                 if has_header:
                     header_end = body.find(b"\n")
-                    body = b"" if header_end < 0 else body[header_end + 1:]
+                    body = b"" if header_end < 0 else body[header_end + 1 :]
             else:
                 body = chunk
             file_bytes += len(chunk)

@@ -37,11 +37,11 @@ from read_csv(
 
 # One CSV field: a quoted field whose inner quotes are doubled, or an unquoted field without
 # commas or quotes.
-_FIELD_PATTERN = r'(?:"(?:[^"]|"")*"|[^,"]*)'
+FIELD_PATTERN = r'(?:"(?:[^"]|"")*"|[^,"]*)'
 # A good line: exactly FIELD_COUNT such fields. One regular expression decides most lines in a
 # single pass; the reason for a line that fails it is worked out only for that line.
-GOOD_LINE_PATTERN = f"{_FIELD_PATTERN}(?:,{_FIELD_PATTERN}){{{FIELD_COUNT - 1}}}"
-FIELDS_PATTERN = f"{_FIELD_PATTERN}(?:,{_FIELD_PATTERN})*"
+GOOD_LINE_PATTERN = f"{FIELD_PATTERN}(?:,{FIELD_PATTERN}){{{FIELD_COUNT - 1}}}"
+FIELDS_PATTERN = f"{FIELD_PATTERN}(?:,{FIELD_PATTERN})*"
 
 # Every physical line of the file, numbered from 1, with the reason a data line cannot be
 # loaded, or null for a good line and for the header line. Reading and checking in one statement

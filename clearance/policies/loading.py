@@ -217,9 +217,7 @@ def _parse_rule(
         enabled_when = _parameter_reference(
             enabled_when, parameters, f"{where} field 'enabled_when'"
         )
-    return Rule(
-        rule_id, predicate_name, rule_parameters, determination, reason, enabled_when, note
-    )
+    return Rule(rule_id, predicate_name, rule_parameters, determination, reason, enabled_when, note)
 
 
 def _check_placeholders(text: str, parameters: dict[str, ParameterSpec], where: str) -> None:

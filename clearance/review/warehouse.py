@@ -29,7 +29,9 @@ def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(warehouse), read_only=True)
     except duckdb.IOException as error:
-        raise ClearanceError(f"warehouse {warehouse}: cannot be opened read-only ({error})") from None
+        raise ClearanceError(
+            f"warehouse {warehouse}: cannot be opened read-only ({error})"
+        ) from None
     tables = con.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'marts' and table_name = 'fct_county_impact'"

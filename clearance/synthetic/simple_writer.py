@@ -80,7 +80,7 @@ def _select_sql(rows: int, county: str, seed: int) -> str:
         "CONV_OFFENSE_ORDER": "case when step = 2 and convicted then '001' else null end",
         "CONV_OFFENSE_DESCR": "case when step = 2 and convicted then "
         f"[{offenses}][offense_index + 1] else null end",
-                        "RACE_CODE": "cast(hash(subject, 'r', seed) % 4 as varchar)",
+        "RACE_CODE": "cast(hash(subject, 'r', seed) % 4 as varchar)",
         "RACE_DESCR": "['HISPANIC', 'BLACK', 'WHITE', 'OTHER'][1 + cast(hash(subject, 'r', seed) % 4 as integer)]",
         "EYE_COLOR_CODE": "'BRO'",
         "EYE_COLOR_DESCR": "'BROWN'",
@@ -135,7 +135,7 @@ def _select_sql(rows: int, county: str, seed: int) -> str:
         "END_OF_REC": "'E'",
     }
     column_sql = ",\n        ".join(
-        f"{values[name]} as \"{name}\"" if name in values else f"null as \"{name}\""
+        f'{values[name]} as "{name}"' if name in values else f'null as "{name}"'
         for name in DOJ_COLUMNS
     )
     return f"""
@@ -176,8 +176,9 @@ def _select_sql(rows: int, county: str, seed: int) -> str:
     """
 
 
-def write_doj_file(path: Path, rows: int, county: str = "SAN JOAQUIN", seed: int = 1,
-                   header: bool = True) -> Path:
+def write_doj_file(
+    path: Path, rows: int, county: str = "SAN JOAQUIN", seed: int = 1, header: bool = True
+) -> Path:
     """Write `rows` DOJ rows for subjects of `county` to `path` and return the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect() as con:
@@ -194,7 +195,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, required=True, help="number of DOJ rows to write")
     parser.add_argument("--out", type=Path, required=True, help="file to write")
     parser.add_argument("--county", default="SAN JOAQUIN", help="county most history is in")
-    parser.add_argument("--seed", type=int, default=1, help="seed; the same seed gives the same bytes")
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed; the same seed gives the same bytes"
+    )
     args = parser.parse_args(argv)
     write_doj_file(args.out, args.rows, args.county, args.seed)
 

@@ -103,6 +103,29 @@ def test_subject_key_is_sha256_of_secret_colon_subject(warehouse, tmp_path: Path
     }
 
 
+def test_quoted_subject_id_gets_its_key(warehouse, tmp_path: Path):
+    # Quoted fields before and in SUBJECT_ID, with commas inside, must not shift the field.
+    path = write_doj_file(
+        tmp_path / "doj-quoted.dat",
+        [doj_line("R2", SUBJECT_STATUS="A,B", SUBJECT_ID='90,"3"')],
+    )
+    loaded = load_doj_files(warehouse, [path])
+    register_run(
+        warehouse,
+        run_id="run-q",
+        county="SAN JOAQUIN",
+        policy_name="county",
+        policy_parameters={},
+        compute_date=date(2026, 7, 1),
+        loaded_files=loaded,
+    )
+
+    assert write_subject_keys(warehouse, "run-q", SECRET) == 1
+    assert subject_keys(warehouse, "run-q") == {
+        '90,"3"': hashlib.sha256(b'test-secret-0001:90,"3"').hexdigest()
+    }
+
+
 def test_subject_keys_are_deterministic_for_one_secret(warehouse, tmp_path: Path):
     register_test_run(warehouse, tmp_path, "run-1")
     register_test_run(warehouse, tmp_path, "run-2")
