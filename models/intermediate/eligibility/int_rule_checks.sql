@@ -1,3 +1,10 @@
+{#- The columns that identify a rule check and carry the rule's settings. -#}
+{%- set rule_columns = [
+    'conviction_id', 'subject_id', 'section', 'policy_name', 'policy_role', 'policy_order',
+    'policy_scope', 'rule_number', 'rule_id', 'rule_predicate', 'determination',
+    'reason_template', 'grants_relief', 'note_template',
+] -%}
+
 with
 
 conviction_facts as (
@@ -95,20 +102,9 @@ condition_checks as (
 -- which on a million-line file cost about 1 s when every rule went through it.
 single_checks as (
     select
-        conviction_id,
-        subject_id,
-        section,
-        policy_name,
-        policy_role,
-        policy_order,
-        policy_scope,
-        rule_number,
-        rule_id,
-        rule_predicate as predicate,
-        determination,
-        reason_template,
-        grants_relief,
-        note_template,
+        {% for column in rule_columns -%}
+        {{ column }},
+        {% endfor -%}
         result,
         fact,
         missing_fact,
@@ -120,20 +116,9 @@ single_checks as (
 -- Its fact is the failing condition's when it fails, else every condition's.
 all_checks as (
     select
-        conviction_id,
-        subject_id,
-        section,
-        policy_name,
-        policy_role,
-        policy_order,
-        policy_scope,
-        rule_number,
-        rule_id,
-        rule_predicate as predicate,
-        determination,
-        reason_template,
-        grants_relief,
-        note_template,
+        {% for column in rule_columns -%}
+        {{ column }},
+        {% endfor -%}
         case
             when bool_or(result = 'false') then 'false'
             when bool_and(result = 'true') then 'true'
@@ -150,9 +135,9 @@ all_checks as (
 ),
 
 checks as (
-    select * from single_checks
+    select * exclude (rule_predicate), rule_predicate as predicate, from single_checks
     union all by name
-    select * from all_checks
+    select * exclude (rule_predicate), rule_predicate as predicate, from all_checks
 ),
 
 final as (

@@ -26,13 +26,14 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def register_test_run(con, tmp_path: Path, run_id: str) -> None:
-    lines = [
-        doj_line("R2", SUBJECT_ID="900001"),
-        doj_line("R3", SUBJECT_ID="900001"),
-        doj_line("R4", SUBJECT_ID="900002"),
-        doj_line("R5", SUBJECT_ID=""),
-    ]
+def register_test_run(con, tmp_path: Path, run_id: str, lines: list[str] | None = None) -> None:
+    if lines is None:
+        lines = [
+            doj_line("R2", SUBJECT_ID="900001"),
+            doj_line("R3", SUBJECT_ID="900001"),
+            doj_line("R4", SUBJECT_ID="900002"),
+            doj_line("R5", SUBJECT_ID=""),
+        ]
     path = write_doj_file(tmp_path / f"doj-{run_id}.dat", lines)
     loaded = load_doj_files(con, [path])
     register_run(
@@ -105,20 +106,8 @@ def test_subject_key_is_sha256_of_secret_colon_subject(warehouse, tmp_path: Path
 
 def test_quoted_subject_id_gets_its_key(warehouse, tmp_path: Path):
     # Quoted fields before and in SUBJECT_ID, with commas inside, must not shift the field.
-    path = write_doj_file(
-        tmp_path / "doj-quoted.dat",
-        [doj_line("R2", SUBJECT_STATUS="A,B", SUBJECT_ID='90,"3"')],
-    )
-    loaded = load_doj_files(warehouse, [path])
-    register_run(
-        warehouse,
-        run_id="run-q",
-        county="SAN JOAQUIN",
-        policy_name="county",
-        policy_parameters={},
-        compute_date=date(2026, 7, 1),
-        loaded_files=loaded,
-    )
+    lines = [doj_line("R2", SUBJECT_STATUS="A,B", SUBJECT_ID='90,"3"')]
+    register_test_run(warehouse, tmp_path, "run-q", lines)
 
     assert write_subject_keys(warehouse, "run-q", SECRET) == 1
     assert subject_keys(warehouse, "run-q") == {
