@@ -146,14 +146,21 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Print one subject's Prop 64 convictions in the county of the last run and, for "
             "every policy of that run, the deciding rule and every rule checked before it with "
-            "the facts it looked at. The subject is found by pseudonymous key only."
+            "the facts it looked at. Give the subject's pseudonymous key (column subject_key "
+            "of the marts) or the DOJ SUBJECT_ID of a row in the run's files, which is looked "
+            "up in the restricted warehouse. Names and identifiers are never printed."
         ),
     )
-    explain.add_argument(
+    subject = explain.add_mutually_exclusive_group(required=True)
+    subject.add_argument(
         "--subject",
-        required=True,
         metavar="KEY",
-        help="the subject's pseudonymous key, as the marts and summaries show it",
+        help="the subject's pseudonymous key, as column subject_key of the marts holds it",
+    )
+    subject.add_argument(
+        "--subject-id",
+        metavar="SUBJECT_ID",
+        help="the subject's DOJ SUBJECT_ID, as in the run's DOJ files and All_Results.csv",
     )
     _add_review_arguments(explain)
 
@@ -306,9 +313,14 @@ def run_command(args: argparse.Namespace) -> int:
 
 def explain_command(args: argparse.Namespace) -> int:
     """Print one subject's decision trails for every policy of the last run."""
-    from clearance.review.explanations import explain_subject
+    from clearance.review.explanations import explain_subject, subject_key_for_id
 
-    print(explain_subject(_review_warehouse(args), args.subject.strip()))
+    warehouse = _review_warehouse(args)
+    if args.subject_id is not None:
+        subject_key = subject_key_for_id(warehouse, args.subject_id.strip())
+    else:
+        subject_key = args.subject.strip()
+    print(explain_subject(warehouse, subject_key))
     return 0
 
 

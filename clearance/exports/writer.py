@@ -46,6 +46,43 @@ def _check_run_was_built(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
         )
 
 
+def _check_county_in_files(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise ClearanceError when no row of the run's files names the run's county.
+
+    Such a run decides nothing, and a misspelled --county is the likely cause, so it stops
+    before writing empty exports that an office could mistake for a real result.
+    """
+    county, rows_in_county = con.execute(
+        """
+        select run.county, count(doj_rows.row_order)
+        from staging.stg_clearance__run as run
+        left join staging.stg_doj__rows as doj_rows
+            on doj_rows.stp_ori_cnty_name = run.county
+        group by run.county
+        """
+    ).fetchone()
+    if rows_in_county:
+        return
+    counties = [
+        name
+        for (name,) in con.execute(
+            """
+            select stp_ori_cnty_name
+            from staging.stg_doj__rows
+            where stp_ori_cnty_name is not null
+            group by stp_ori_cnty_name
+            order by count(*) desc, stp_ori_cnty_name
+            limit 10
+            """
+        ).fetchall()
+    ]
+    raise ClearanceError(
+        f"county {county!r} is named by no row of the run's DOJ files, so nothing was decided "
+        f"and no export was written; counties in the files: {', '.join(counties) or 'none'}. "
+        "Check --county."
+    )
+
+
 def write_exports(warehouse: Path, run_id: str, out_dir: Path) -> ExportResult:
     """Write the CSV files and summary.json of a run into out_dir.
 
@@ -63,6 +100,7 @@ def write_exports(warehouse: Path, run_id: str, out_dir: Path) -> ExportResult:
         }
         with duckdb.connect(str(warehouse), read_only=True, config=config) as con:
             _check_run_was_built(con, run_id)
+            _check_county_in_files(con)
             run_files = con.execute(
                 "select file_order, load_id from raw.run_files where run_id = $run_id "
                 "order by file_order",

@@ -209,10 +209,11 @@ def _bom_text(scan: FileScan) -> str:
 def _log_quarantine(con: duckdb.DuckDBPyConnection, scan: FileScan) -> None:
     for reason, lines, first_line_number in con.execute(line_parsing.COUNT_REASONS_SQL).fetchall():
         logger.warning(
-            "DOJ file %s: %s on %d line(s) quarantined, first at line %d",
+            "DOJ file %s: %d line(s) quarantined (%s), first at line %d; the run leaves them "
+            "out, so a subject on them may miss convictions (raw.doj_quarantine lists them)",
             scan.path.name,
-            reason,
             lines,
+            reason,
             first_line_number,
         )
 

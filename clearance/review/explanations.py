@@ -29,6 +29,22 @@ _TRAILS = """
 """
 
 
+def subject_key_for_id(warehouse: Path, subject_id: str) -> str:
+    """Return the pseudonymous key of a DOJ SUBJECT_ID in the run the marts were built for."""
+    with connect_read_only(warehouse) as con:
+        row = con.execute(
+            "select subject_key from staging.stg_clearance__subject_keys where subject_id = ?",
+            [subject_id],
+        ).fetchone()
+    if row is None:
+        # The id is the user's own input, so repeating it discloses nothing new.
+        raise ClearanceError(
+            f"SUBJECT_ID {subject_id!r}: not in the files of the last run; check the id "
+            "against the run's DOJ files or All_Results.csv"
+        )
+    return row[0]
+
+
 def explain_subject(warehouse: Path, subject_key: str) -> str:
     """Return the decision trails of one subject, found by pseudonymous key, for the last run."""
     with connect_read_only(warehouse) as con:

@@ -39,7 +39,7 @@ def doj_row(
     return load_id, line_number, row
 
 
-def build_warehouse(path: Path, built_run_id: str = RUN_ID) -> Path:
+def build_warehouse(path: Path, built_run_id: str = RUN_ID, county: str = "SAN JOAQUIN") -> Path:
     """Create the tables the writer reads, as the loader and dbt would leave them."""
     with duckdb.connect(str(path)) as con:
         create_raw_schema(con)
@@ -65,15 +65,20 @@ def build_warehouse(path: Path, built_run_id: str = RUN_ID) -> Path:
             insert_doj_lines(con, load_id, [(line_number, values)])
 
         con.execute("create schema staging")
-        con.execute(f"create table staging.stg_clearance__run as select '{built_run_id}' as run_id")
+        con.execute(
+            "create table staging.stg_clearance__run as select ? as run_id, ? as county",
+            [built_run_id, county],
+        )
         con.execute(
             """
             create table staging.stg_doj__rows as
             select * from (values
-                ('f1', 2, 1, 1, true),
-                ('f1', 3, 1, 2, true),
-                ('f2', 1, 2, 3, true)
-            ) as t(load_id, line_number, file_order, row_order, has_identifiers)
+                ('f1', 2, 1, 1, true, 'SAN JOAQUIN'),
+                ('f1', 3, 1, 2, true, 'SAN JOAQUIN'),
+                ('f2', 1, 2, 3, true, 'KERN')
+            ) as t(
+                load_id, line_number, file_order, row_order, has_identifiers, stp_ori_cnty_name
+            )
             """
         )
         con.execute("create schema exports")
@@ -222,6 +227,19 @@ def test_models_of_another_run_write_nothing(tmp_path: Path) -> None:
 
     assert not out_dir.exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["warehouse.duckdb"]
+
+
+def test_county_absent_from_files_writes_nothing(tmp_path: Path) -> None:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb", county="SAN JOAQUN")
+    out_dir = tmp_path / "out"
+
+    with pytest.raises(ClearanceError) as raised:
+        write_exports(warehouse, RUN_ID, out_dir)
+
+    message = str(raised.value)
+    assert "county 'SAN JOAQUN' is named by no row" in message
+    assert "counties in the files: SAN JOAQUIN, KERN" in message
+    assert not out_dir.exists()
 
 
 def test_lines_stored_out_of_order_fail(tmp_path: Path) -> None:

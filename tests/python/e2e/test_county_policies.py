@@ -62,8 +62,13 @@ def step(subject: str, cnt_order: str, step_type: str, date: str, offense: str =
 def burglary(subject: str, date: str, **fields: str) -> dict:
     """Return a felony burglary in another county: a conviction that is not a Prop 64 one."""
     return conviction(
-        subject, "009001001000", "459 PC-BURGLARY", ELSEWHERE,
-        CYC_DATE=date, STP_EVENT_DATE=date, **fields,
+        subject,
+        "009001001000",
+        "459 PC-BURGLARY",
+        ELSEWHERE,
+        CYC_DATE=date,
+        STP_EVENT_DATE=date,
+        **fields,
     )
 
 
@@ -79,9 +84,19 @@ def run_policy(work: Path, policy: str, county: str, rows: list[dict]) -> dict[t
     out_dir = work / "out"
     completed = clearance(
         work,
-        "run", "--doj", str(doj_file), "--county", county, "--policy", policy,
-        "--compute-at", COMPUTE_DATE, "--out", str(out_dir),
-        "--warehouse", str(work / "warehouse.duckdb"),
+        "run",
+        "--doj",
+        str(doj_file),
+        "--county",
+        county,
+        "--policy",
+        policy,
+        "--compute-at",
+        COMPUTE_DATE,
+        "--out",
+        str(out_dir),
+        "--warehouse",
+        str(work / "warehouse.duckdb"),
         DAGSTER_HOME=str(dagster_home),
     )
     assert completed.returncode == 0, completed.stderr[-4000:]
@@ -108,7 +123,12 @@ def clearance(work: Path, *args: str, **environment: str) -> subprocess.Complete
     )
     return subprocess.run(
         [str(CLEARANCE), *args],
-        capture_output=True, text=True, env=env, cwd=work, check=False, timeout=600,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
+        check=False,
+        timeout=600,
     )
 
 
@@ -125,74 +145,205 @@ def subject_key(work: Path, subject_id: str) -> str:
 LA = "LOS ANGELES"
 LA_ROWS = [
     # 1 not a felony: a misdemeanor 11357(b).
-    conviction("LA01", "001001001000", "11357(B) HS-POSSESS MARIJUANA", LA,
-               CONV_STAT_DESCR="MISDEMEANOR", CYC_DATE="20120101", STP_EVENT_DATE="20120201"),
+    conviction(
+        "LA01",
+        "001001001000",
+        "11357(B) HS-POSSESS MARIJUANA",
+        LA,
+        CONV_STAT_DESCR="MISDEMEANOR",
+        CYC_DATE="20120101",
+        STP_EVENT_DATE="20120201",
+    ),
     # 2 disposed on 9 November 2016 itself.
-    conviction("LA02", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               CYC_DATE="20161001", STP_EVENT_DATE="20161109"),
+    conviction(
+        "LA02",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        CYC_DATE="20161001",
+        STP_EVENT_DATE="20161109",
+    ),
     # The day before passes rule 2; a 2015 burglary keeps rules 10-12 from applying.
-    conviction("LA03", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               CYC_DATE="20161001", STP_EVENT_DATE="20161108"),
+    conviction(
+        "LA03",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        CYC_DATE="20161001",
+        STP_EVENT_DATE="20161108",
+    ),
     burglary("LA03", "20150101"),
     # 3 a felony 11357(a).
-    conviction("LA04", "001001001000", "11357(A) HS-POSSESS CONCENTRATED CANNABIS", LA,
-               CYC_DATE="20100101", STP_EVENT_DATE="20100201"),
+    conviction(
+        "LA04",
+        "001001001000",
+        "11357(A) HS-POSSESS CONCENTRATED CANNABIS",
+        LA,
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100201",
+    ),
     # 4 a felony 11357(c).
-    conviction("LA05", "001001001000", "11357(C) HS-POSSESS MARIJUANA OVER 28.5 G", LA,
-               CYC_DATE="20100101", STP_EVENT_DATE="20100201"),
+    conviction(
+        "LA05",
+        "001001001000",
+        "11357(C) HS-POSSESS MARIJUANA OVER 28.5 G",
+        LA,
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100201",
+    ),
     # 5 PC 207 is on the 2019 list outright, disposed in 1999, before this 2012 disposition.
-    conviction("LA06", "001001001000", "207 PC-KIDNAPPING", ELSEWHERE,
-               CYC_DATE="19990101", STP_EVENT_DATE="19990302"),
-    conviction("LA06", "002001001000", "11360 HS-TRANSPORT MARIJUANA", LA,
-               CYC_DATE="20120101", STP_EVENT_DATE="20120501"),
+    conviction(
+        "LA06",
+        "001001001000",
+        "207 PC-KIDNAPPING",
+        ELSEWHERE,
+        CYC_DATE="19990101",
+        STP_EVENT_DATE="19990302",
+    ),
+    conviction(
+        "LA06",
+        "002001001000",
+        "11360 HS-TRANSPORT MARIJUANA",
+        LA,
+        CYC_DATE="20120101",
+        STP_EVENT_DATE="20120501",
+    ),
     # A PC 187 disposed the same day as this one is not strictly before it: on to rule 14.
-    conviction("LA07", "001001001000", "187 PC-MURDER", ELSEWHERE,
-               CYC_DATE="20100101", STP_EVENT_DATE="20120501"),
-    conviction("LA07", "002001001000", "11360 HS-TRANSPORT MARIJUANA", LA,
-               CYC_DATE="20120101", STP_EVENT_DATE="20120501"),
+    conviction(
+        "LA07",
+        "001001001000",
+        "187 PC-MURDER",
+        ELSEWHERE,
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20120501",
+    ),
+    conviction(
+        "LA07",
+        "002001001000",
+        "11360 HS-TRANSPORT MARIJUANA",
+        LA,
+        CYC_DATE="20120101",
+        STP_EVENT_DATE="20120501",
+    ),
     # 6 a PC 290 registration in 2001.
     step("LA08", "001001001000", "REGISTRATION", "20010101", "290 PC-REGISTRATION OF SEX OFFENDER"),
-    conviction("LA08", "002001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               CYC_DATE="20120101", STP_EVENT_DATE="20120501"),
+    conviction(
+        "LA08",
+        "002001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        CYC_DATE="20120101",
+        STP_EVENT_DATE="20120501",
+    ),
     # 7 two earlier 11359 convictions.
-    conviction("LA09", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", ELSEWHERE,
-               CYC_DATE="20030101", STP_EVENT_DATE="20030201"),
-    conviction("LA09", "002001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", ELSEWHERE,
-               CYC_DATE="20050101", STP_EVENT_DATE="20050201"),
-    conviction("LA09", "003001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               CYC_DATE="20080101", STP_EVENT_DATE="20080201"),
+    conviction(
+        "LA09",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        ELSEWHERE,
+        CYC_DATE="20030101",
+        STP_EVENT_DATE="20030201",
+    ),
+    conviction(
+        "LA09",
+        "002001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        ELSEWHERE,
+        CYC_DATE="20050101",
+        STP_EVENT_DATE="20050201",
+    ),
+    conviction(
+        "LA09",
+        "003001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        CYC_DATE="20080101",
+        STP_EVENT_DATE="20080201",
+    ),
     # 8 born 1 July 1970: 50 on the compute date.
-    conviction("LA10", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               PRI_DOB="19700701", CYC_DATE="20100101", STP_EVENT_DATE="20100201"),
+    conviction(
+        "LA10",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        PRI_DOB="19700701",
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100201",
+    ),
     burglary("LA10", "20150101", PRI_DOB="19700701"),
     # Born 2 July 1970: 49 on the compute date, so on to rule 14.
-    conviction("LA11", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               PRI_DOB="19700702", CYC_DATE="20100101", STP_EVENT_DATE="20100201"),
+    conviction(
+        "LA11",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        PRI_DOB="19700702",
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100201",
+    ),
     burglary("LA11", "20150101", PRI_DOB="19700702"),
     # 9 born 2 July 1998: 21 on the compute date, 22 the next day.
-    conviction("LA12", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               PRI_DOB="19980702", CYC_DATE="20151201", STP_EVENT_DATE="20160105"),
+    conviction(
+        "LA12",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        PRI_DOB="19980702",
+        CYC_DATE="20151201",
+        STP_EVENT_DATE="20160105",
+    ),
     burglary("LA12", "20180101", PRI_DOB="19980702"),
     # 10 only Prop 64 convictions, and the two-year sentence ended in 2014.
-    conviction("LA13", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               CYC_DATE="20120101", STP_EVENT_DATE="20120301", SENT_LENGTH="2",
-               SENT_TIME_CODE="Y"),
+    conviction(
+        "LA13",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        CYC_DATE="20120101",
+        STP_EVENT_DATE="20120301",
+        SENT_LENGTH="2",
+        SENT_TIME_CODE="Y",
+    ),
     # 11 the burglary on 1 June 2009 is before 1 July 2010, ten years before the compute date.
-    conviction("LA14", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               CYC_DATE="20080101", STP_EVENT_DATE="20080201"),
+    conviction(
+        "LA14",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        CYC_DATE="20080101",
+        STP_EVENT_DATE="20080201",
+    ),
     burglary("LA14", "20090601"),
     # 12 a five-year sentence for a 2018 burglary runs until 2023.
-    conviction("LA15", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               CYC_DATE="20150101", STP_EVENT_DATE="20150110"),
+    conviction(
+        "LA15",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        CYC_DATE="20150101",
+        STP_EVENT_DATE="20150110",
+    ),
     burglary("LA15", "20180101", SENT_LENGTH="5", SENT_TIME_CODE="Y"),
     # 13 deceased.
-    conviction("LA16", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               CYC_DATE="20150101", STP_EVENT_DATE="20150110"),
+    conviction(
+        "LA16",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        CYC_DATE="20150101",
+        STP_EVENT_DATE="20150110",
+    ),
     burglary("LA16", "20180101"),
     step("LA16", "003001001000", "DECEASED", "20190101"),
     # 14 none of the above.
-    conviction("LA17", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", LA,
-               CYC_DATE="20150101", STP_EVENT_DATE="20150110"),
+    conviction(
+        "LA17",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        LA,
+        CYC_DATE="20150101",
+        STP_EVENT_DATE="20150110",
+    ),
     burglary("LA17", "20180101"),
 ]
 
@@ -248,44 +399,135 @@ def test_la_pilot_2019_reaches_every_rule(la_run: tuple[Path, dict]) -> None:
 SF = "SAN FRANCISCO"
 SF_ROWS = [
     # 1 sentenced on 5 January 2017 for conduct before Prop 64.
-    conviction("SF01", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", SF,
-               CYC_DATE="20161001", STP_EVENT_DATE="20170105"),
+    conviction(
+        "SF01",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        SF,
+        CYC_DATE="20161001",
+        STP_EVENT_DATE="20170105",
+    ),
     # 2 a misdemeanor.
-    conviction("SF02", "001001001000", "11357(B) HS-POSSESS MARIJUANA", SF,
-               CONV_STAT_DESCR="MISDEMEANOR", CYC_DATE="20100101", STP_EVENT_DATE="20100201"),
+    conviction(
+        "SF02",
+        "001001001000",
+        "11357(B) HS-POSSESS MARIJUANA",
+        SF,
+        CONV_STAT_DESCR="MISDEMEANOR",
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100201",
+    ),
     # 3 an attempted murder in 2001 is a super strike on the statutory list.
-    conviction("SF03", "001001001000", "664/187 PC-ATTEMPTED MURDER", ELSEWHERE,
-               CYC_DATE="20000101", STP_EVENT_DATE="20010302"),
-    conviction("SF03", "002001001000", "11360 HS-TRANSPORT MARIJUANA", SF,
-               CYC_DATE="20100501", STP_EVENT_DATE="20100801"),
+    conviction(
+        "SF03",
+        "001001001000",
+        "664/187 PC-ATTEMPTED MURDER",
+        ELSEWHERE,
+        CYC_DATE="20000101",
+        STP_EVENT_DATE="20010302",
+    ),
+    conviction(
+        "SF03",
+        "002001001000",
+        "11360 HS-TRANSPORT MARIJUANA",
+        SF,
+        CYC_DATE="20100501",
+        STP_EVENT_DATE="20100801",
+    ),
     # A PC 187 disposed on the conduct day itself may or may not have come first: the
     # withholding rule 3 cannot be ruled out.
-    conviction("SF04", "001001001000", "187 PC-MURDER", ELSEWHERE,
-               CYC_DATE="20090101", STP_EVENT_DATE="20100501"),
-    conviction("SF04", "002001001000", "11360 HS-TRANSPORT MARIJUANA", SF,
-               CYC_DATE="20100501", STP_EVENT_DATE="20100801"),
+    conviction(
+        "SF04",
+        "001001001000",
+        "187 PC-MURDER",
+        ELSEWHERE,
+        CYC_DATE="20090101",
+        STP_EVENT_DATE="20100501",
+    ),
+    conviction(
+        "SF04",
+        "002001001000",
+        "11360 HS-TRANSPORT MARIJUANA",
+        SF,
+        CYC_DATE="20100501",
+        STP_EVENT_DATE="20100801",
+    ),
     # 4 PC 647.6 requires registration under PC 290(c).
-    conviction("SF05", "001001001000", "647.6 PC-ANNOY/MOLEST CHILD", ELSEWHERE,
-               CYC_DATE="20030101", STP_EVENT_DATE="20030301"),
-    conviction("SF05", "002001001000", "11358 HS-CULTIVATE MARIJUANA", SF,
-               CYC_DATE="20100501", STP_EVENT_DATE="20100801"),
+    conviction(
+        "SF05",
+        "001001001000",
+        "647.6 PC-ANNOY/MOLEST CHILD",
+        ELSEWHERE,
+        CYC_DATE="20030101",
+        STP_EVENT_DATE="20030301",
+    ),
+    conviction(
+        "SF05",
+        "002001001000",
+        "11358 HS-CULTIVATE MARIJUANA",
+        SF,
+        CYC_DATE="20100501",
+        STP_EVENT_DATE="20100801",
+    ),
     # 5 earlier 11359 convictions in two separate cycles.
-    conviction("SF06", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", ELSEWHERE,
-               CYC_DATE="20050101", STP_EVENT_DATE="20050201"),
-    conviction("SF06", "002001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", ELSEWHERE,
-               CYC_DATE="20080101", STP_EVENT_DATE="20080201"),
-    conviction("SF06", "003001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", SF,
-               CYC_DATE="20120101", STP_EVENT_DATE="20120301"),
+    conviction(
+        "SF06",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        ELSEWHERE,
+        CYC_DATE="20050101",
+        STP_EVENT_DATE="20050201",
+    ),
+    conviction(
+        "SF06",
+        "002001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        ELSEWHERE,
+        CYC_DATE="20080101",
+        STP_EVENT_DATE="20080201",
+    ),
+    conviction(
+        "SF06",
+        "003001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        SF,
+        CYC_DATE="20120101",
+        STP_EVENT_DATE="20120301",
+    ),
     # Two counts of one earlier cycle are one prior: on to rule 6.
-    conviction("SF07", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", ELSEWHERE,
-               CYC_DATE="20050101", STP_EVENT_DATE="20050201"),
-    conviction("SF07", "001001002000", "11359 HS-POSSESS MARIJUANA FOR SALE", ELSEWHERE,
-               CYC_DATE="20050101", STP_EVENT_DATE="20050201"),
-    conviction("SF07", "002001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", SF,
-               CYC_DATE="20120101", STP_EVENT_DATE="20120301"),
+    conviction(
+        "SF07",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        ELSEWHERE,
+        CYC_DATE="20050101",
+        STP_EVENT_DATE="20050201",
+    ),
+    conviction(
+        "SF07",
+        "001001002000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        ELSEWHERE,
+        CYC_DATE="20050101",
+        STP_EVENT_DATE="20050201",
+    ),
+    conviction(
+        "SF07",
+        "002001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        SF,
+        CYC_DATE="20120101",
+        STP_EVENT_DATE="20120301",
+    ),
     # 6 a felony with no disqualifier.
-    conviction("SF08", "001001001000", "11358 HS-CULTIVATE MARIJUANA", SF,
-               CYC_DATE="19800101", STP_EVENT_DATE="19800301"),
+    conviction(
+        "SF08",
+        "001001001000",
+        "11358 HS-CULTIVATE MARIJUANA",
+        SF,
+        CYC_DATE="19800101",
+        STP_EVENT_DATE="19800301",
+    ),
 ]
 
 SF_EXPECTED = {
@@ -321,62 +563,196 @@ def test_sf_2019_reaches_every_rule(tmp_path: Path) -> None:
 SJ = "SAN JOAQUIN"
 LEGAL_ROWS = [
     # 1 conduct on 9 November 2016 itself.
-    conviction("LD01", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", SJ,
-               CYC_DATE="20161109", STP_EVENT_DATE="20170201"),
+    conviction(
+        "LD01",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        SJ,
+        CYC_DATE="20161109",
+        STP_EVENT_DATE="20170201",
+    ),
     # Conduct the day before passes rule 1 and reaches rule 8.
-    conviction("LD02", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", SJ,
-               CYC_DATE="20161108", STP_EVENT_DATE="20170201"),
+    conviction(
+        "LD02",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        SJ,
+        CYC_DATE="20161108",
+        STP_EVENT_DATE="20170201",
+    ),
     # Conduct known only as November 2016 may be after Prop 64: rule 1 cannot be ruled out.
-    conviction("LD03", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", SJ,
-               CYC_DATE="20161100", STP_EVENT_DATE="20170201"),
+    conviction(
+        "LD03",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        SJ,
+        CYC_DATE="20161100",
+        STP_EVENT_DATE="20170201",
+    ),
     # 2 a felony 11360 after a PC 187.
-    conviction("LD04", "001001001000", "187 PC-MURDER", ELSEWHERE,
-               CYC_DATE="19900101", STP_EVENT_DATE="19910101"),
-    conviction("LD04", "002001001000", "11360 HS-TRANSPORT MARIJUANA", SJ,
-               CYC_DATE="20100101", STP_EVENT_DATE="20100301"),
+    conviction(
+        "LD04",
+        "001001001000",
+        "187 PC-MURDER",
+        ELSEWHERE,
+        CYC_DATE="19900101",
+        STP_EVENT_DATE="19910101",
+    ),
+    conviction(
+        "LD04",
+        "002001001000",
+        "11360 HS-TRANSPORT MARIJUANA",
+        SJ,
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100301",
+    ),
     # A misdemeanor 11360 after the same PC 187: rules 2-5 are for felonies, so rule 6.
-    conviction("LD05", "001001001000", "187 PC-MURDER", ELSEWHERE,
-               CYC_DATE="19900101", STP_EVENT_DATE="19910101"),
-    conviction("LD05", "002001001000", "11360 HS-GIVE AWAY MARIJUANA", SJ,
-               CONV_STAT_DESCR="MISDEMEANOR", CYC_DATE="20100101", STP_EVENT_DATE="20100301"),
+    conviction(
+        "LD05",
+        "001001001000",
+        "187 PC-MURDER",
+        ELSEWHERE,
+        CYC_DATE="19900101",
+        STP_EVENT_DATE="19910101",
+    ),
+    conviction(
+        "LD05",
+        "002001001000",
+        "11360 HS-GIVE AWAY MARIJUANA",
+        SJ,
+        CONV_STAT_DESCR="MISDEMEANOR",
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100301",
+    ),
     # 3 a felony 11358 after a PC 647.6.
-    conviction("LD06", "001001001000", "647.6 PC-ANNOY/MOLEST CHILD", ELSEWHERE,
-               CYC_DATE="20030101", STP_EVENT_DATE="20030301"),
-    conviction("LD06", "002001001000", "11358 HS-CULTIVATE MARIJUANA", SJ,
-               CYC_DATE="20100101", STP_EVENT_DATE="20100301"),
+    conviction(
+        "LD06",
+        "001001001000",
+        "647.6 PC-ANNOY/MOLEST CHILD",
+        ELSEWHERE,
+        CYC_DATE="20030101",
+        STP_EVENT_DATE="20030301",
+    ),
+    conviction(
+        "LD06",
+        "002001001000",
+        "11358 HS-CULTIVATE MARIJUANA",
+        SJ,
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100301",
+    ),
     # 4 a felony 11359 after 11359 convictions in two earlier cycles.
-    conviction("LD07", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", ELSEWHERE,
-               CYC_DATE="20050101", STP_EVENT_DATE="20050201"),
-    conviction("LD07", "002001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", ELSEWHERE,
-               CYC_DATE="20080101", STP_EVENT_DATE="20080201"),
-    conviction("LD07", "003001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", SJ,
-               CYC_DATE="20120101", STP_EVENT_DATE="20120301"),
+    conviction(
+        "LD07",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        ELSEWHERE,
+        CYC_DATE="20050101",
+        STP_EVENT_DATE="20050201",
+    ),
+    conviction(
+        "LD07",
+        "002001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        ELSEWHERE,
+        CYC_DATE="20080101",
+        STP_EVENT_DATE="20080201",
+    ),
+    conviction(
+        "LD07",
+        "003001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        SJ,
+        CYC_DATE="20120101",
+        STP_EVENT_DATE="20120301",
+    ),
     # 5 PC 207 is a super strike only when sexually violent, which the record cannot show.
-    conviction("LD08", "001001001000", "207 PC-KIDNAPPING", ELSEWHERE,
-               CYC_DATE="19990101", STP_EVENT_DATE="19990302"),
-    conviction("LD08", "002001001000", "11360 HS-TRANSPORT MARIJUANA", SJ,
-               CYC_DATE="20100101", STP_EVENT_DATE="20100301"),
+    conviction(
+        "LD08",
+        "001001001000",
+        "207 PC-KIDNAPPING",
+        ELSEWHERE,
+        CYC_DATE="19990101",
+        STP_EVENT_DATE="19990302",
+    ),
+    conviction(
+        "LD08",
+        "002001001000",
+        "11360 HS-TRANSPORT MARIJUANA",
+        SJ,
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100301",
+    ),
     # 6 born 9 November 1990, 21 on the conduct day.
-    conviction("LD09", "001001001000", "11357(B) HS-POSSESS MARIJUANA", SJ, PRI_DOB="19901109",
-               CONV_STAT_DESCR="MISDEMEANOR", CYC_DATE="20111109", STP_EVENT_DATE="20120101"),
+    conviction(
+        "LD09",
+        "001001001000",
+        "11357(B) HS-POSSESS MARIJUANA",
+        SJ,
+        PRI_DOB="19901109",
+        CONV_STAT_DESCR="MISDEMEANOR",
+        CYC_DATE="20111109",
+        STP_EVENT_DATE="20120101",
+    ),
     # 7 the same person a day younger: 20 on the conduct day.
-    conviction("LD10", "001001001000", "11357(B) HS-POSSESS MARIJUANA", SJ, PRI_DOB="19901109",
-               CONV_STAT_DESCR="MISDEMEANOR", CYC_DATE="20111108", STP_EVENT_DATE="20120101"),
+    conviction(
+        "LD10",
+        "001001001000",
+        "11357(B) HS-POSSESS MARIJUANA",
+        SJ,
+        PRI_DOB="19901109",
+        CONV_STAT_DESCR="MISDEMEANOR",
+        CYC_DATE="20111108",
+        STP_EVENT_DATE="20120101",
+    ),
     # 8 a felony 11357(a).
-    conviction("LD11", "001001001000", "11357(A) HS-POSSESS CONCENTRATED CANNABIS", SJ,
-               CYC_DATE="20100101", STP_EVENT_DATE="20100301"),
+    conviction(
+        "LD11",
+        "001001001000",
+        "11357(A) HS-POSSESS CONCENTRATED CANNABIS",
+        SJ,
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100301",
+    ),
     # 9 a misdemeanor 11358.
-    conviction("LD12", "001001001000", "11358 HS-CULTIVATE MARIJUANA", SJ,
-               CONV_STAT_DESCR="MISDEMEANOR", CYC_DATE="20100101", STP_EVENT_DATE="20100301"),
+    conviction(
+        "LD12",
+        "001001001000",
+        "11358 HS-CULTIVATE MARIJUANA",
+        SJ,
+        CONV_STAT_DESCR="MISDEMEANOR",
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100301",
+    ),
     # 10 a misdemeanor 11359.
-    conviction("LD13", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE", SJ,
-               CONV_STAT_DESCR="MISDEMEANOR", CYC_DATE="20100101", STP_EVENT_DATE="20100301"),
+    conviction(
+        "LD13",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        SJ,
+        CONV_STAT_DESCR="MISDEMEANOR",
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100301",
+    ),
     # 11 an 11357 with no subsection.
-    conviction("LD14", "001001001000", "11357 HS-POSSESS MARIJUANA", SJ,
-               CONV_STAT_DESCR="MISDEMEANOR", CYC_DATE="20100101", STP_EVENT_DATE="20100301"),
+    conviction(
+        "LD14",
+        "001001001000",
+        "11357 HS-POSSESS MARIJUANA",
+        SJ,
+        CONV_STAT_DESCR="MISDEMEANOR",
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100301",
+    ),
     # 12 a felony 11357(c) is none of the above.
-    conviction("LD15", "001001001000", "11357(C) HS-POSSESS MARIJUANA OVER 28.5 G", SJ,
-               CYC_DATE="20100101", STP_EVENT_DATE="20100301"),
+    conviction(
+        "LD15",
+        "001001001000",
+        "11357(C) HS-POSSESS MARIJUANA OVER 28.5 G",
+        SJ,
+        CYC_DATE="20100101",
+        STP_EVENT_DATE="20100301",
+    ),
 ]
 
 LEGAL_EXPECTED = {
@@ -497,6 +873,30 @@ def test_explain_shows_age_without_date_of_birth(la_run: tuple[Path, dict]) -> N
     assert "1970" not in completed.stdout
 
 
+def test_explain_finds_subject_by_doj_id(la_run: tuple[Path, dict]) -> None:
+    work, _ = la_run
+    warehouse = str(work / "warehouse.duckdb")
+    by_key = clearance(
+        work, "explain", "--subject", subject_key(work, "LA06"), "--warehouse", warehouse
+    )
+
+    by_id = clearance(work, "explain", "--subject-id", "LA06", "--warehouse", warehouse)
+
+    assert by_id.returncode == 0, by_id.stderr
+    assert by_id.stdout == by_key.stdout
+
+
+def test_explain_unknown_doj_id_rejected(la_run: tuple[Path, dict]) -> None:
+    work, _ = la_run
+
+    completed = clearance(
+        work, "explain", "--subject-id", "NO-SUCH-ID", "--warehouse", str(work / "warehouse.duckdb")
+    )
+
+    assert completed.returncode == 2
+    assert "SUBJECT_ID 'NO-SUCH-ID': not in the files of the last run" in completed.stderr
+
+
 def test_explain_unknown_key_rejected(la_run: tuple[Path, dict]) -> None:
     work, _ = la_run
 
@@ -512,8 +912,14 @@ def test_compare_county_policy_with_dismiss_all(la_run: tuple[Path, dict]) -> No
     work, _ = la_run
 
     completed = clearance(
-        work, "compare", "--policy", "la-pilot-2019", "--policy", "dismiss-all-prop64",
-        "--warehouse", str(work / "warehouse.duckdb"),
+        work,
+        "compare",
+        "--policy",
+        "la-pilot-2019",
+        "--policy",
+        "dismiss-all-prop64",
+        "--warehouse",
+        str(work / "warehouse.duckdb"),
     )
 
     assert completed.returncode == 0, completed.stderr
@@ -526,9 +932,7 @@ def test_compare_county_policy_with_dismiss_all(la_run: tuple[Path, dict]) -> No
     assert "  gains relief: 11" in lines
     assert "  other reason: 6" in lines
     # Rule 14 decides LA03, LA07, LA11 and LA17; every other withholding rule decides one.
-    assert (
-        "  la-pilot-2019: rule 14 no_criteria (Hand Review): 4 people, 4 convictions" in lines
-    )
+    assert "  la-pilot-2019: rule 14 no_criteria (Hand Review): 4 people, 4 convictions" in lines
     assert "  dismiss-all-prop64: none; every Prop 64 conviction gets relief" in lines
     assert (
         "  4 x Hand Review: No applicable eligibility criteria -> Eligible for Dismissal: "
@@ -541,8 +945,14 @@ def test_compare_unknown_policy_rejected(la_run: tuple[Path, dict]) -> None:
     work, _ = la_run
 
     completed = clearance(
-        work, "compare", "--policy", "la-pilot-2019", "--policy", "sf-2019",
-        "--warehouse", str(work / "warehouse.duckdb"),
+        work,
+        "compare",
+        "--policy",
+        "la-pilot-2019",
+        "--policy",
+        "sf-2019",
+        "--warehouse",
+        str(work / "warehouse.duckdb"),
     )
 
     assert completed.returncode == 2
