@@ -96,6 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     run.add_argument(
+        "--compare-with",
+        action="append",
+        default=[],
+        metavar="NAME|FILE",
+        help=(
+            "another policy to decide beside the county's, at its default parameters, so that "
+            "`clearance compare` can weigh it against the county's; repeat for several. The "
+            "two dismiss-all hypotheticals are always decided"
+        ),
+    )
+    run.add_argument(
         "--param",
         action="append",
         default=[],
@@ -178,7 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         required=True,
         metavar="NAME",
-        help="a policy of the last run (the county's or a hypothetical); give exactly two",
+        help=(
+            "a policy of the last run: the county's, a dismiss-all hypothetical, or one given "
+            "to `clearance run --compare-with`; give exactly two"
+        ),
     )
     _add_review_arguments(compare)
     return parser
@@ -263,13 +277,14 @@ def _check_out_dir(text: str) -> Path:
 
 def run_command(args: argparse.Namespace) -> int:
     """Validate the arguments, run the Dagster job in this process and print the summary."""
-    from orchestration.lib.run_request import RunRequest, resolve_policy
+    from orchestration.lib.run_request import RunRequest, resolve_other_policies, resolve_policy
 
     started = time.monotonic()
     _configure_logging(args.verbose, started)
 
     # Everything the user gave is checked before the warehouse is opened or a folder created.
     policy = resolve_policy(args.options, args.policy, args.param)
+    resolve_other_policies(args.compare_with)
     doj_paths = _check_input_files(args.doj)
     out_dir = _check_out_dir(args.out)
     warehouse = Path(args.warehouse).resolve() if args.warehouse else warehouse_path().resolve()
@@ -288,6 +303,7 @@ def run_command(args: argparse.Namespace) -> int:
         options_file=str(Path(args.options).resolve()) if args.options else None,
         policy=args.policy,
         params=tuple(args.param),
+        compare_with=tuple(args.compare_with),
     )
     progress.info(
         "run %s: county %s, policy %s, compute date %s",

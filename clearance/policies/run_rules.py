@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -33,22 +34,32 @@ class PolicyRuleRow:
     grants_relief: bool
 
 
-def run_policies(county_policy: Policy) -> list[tuple[Policy, str]]:
-    """Return the policies of a run in order, each with its role: the county's, then hypotheticals.
+def run_policies(
+    county_policy: Policy, other_policies: Sequence[Policy] = ()
+) -> list[tuple[Policy, str]]:
+    """Return the policies of a run in order, each with its role.
 
-    A hypothetical that is also the county policy appears once, as the county policy.
+    The county's policy comes first, then the standard hypotheticals, then other_policies (the
+    policies a county weighs, from --compare-with), all hypothetical. A policy named twice
+    appears once, in its first place.
     """
     policies = [(county_policy, "county")]
-    for name in HYPOTHETICAL_POLICIES:
-        if name != county_policy.name:
-            policies.append((load_policy(name), "hypothetical"))
+    hypotheticals = [load_policy(name) for name in HYPOTHETICAL_POLICIES]
+    names = {county_policy.name}
+    for policy in [*hypotheticals, *other_policies]:
+        if policy.name not in names:
+            names.add(policy.name)
+            policies.append((policy, "hypothetical"))
     return policies
 
 
-def policy_rule_rows(county_policy: Policy) -> list[PolicyRuleRow]:
+def policy_rule_rows(
+    county_policy: Policy, other_policies: Sequence[Policy] = ()
+) -> list[PolicyRuleRow]:
     """Return the rule rows of a run, with parameters resolved to literal JSON."""
     rows: list[PolicyRuleRow] = []
-    for policy_order, (policy, role) in enumerate(run_policies(county_policy), start=1):
+    policies = run_policies(county_policy, other_policies)
+    for policy_order, (policy, role) in enumerate(policies, start=1):
         for rule in policy.resolved_rules():
             rows.append(
                 PolicyRuleRow(
@@ -69,10 +80,13 @@ def policy_rule_rows(county_policy: Policy) -> list[PolicyRuleRow]:
 
 
 def write_run_policy_rules(
-    con: duckdb.DuckDBPyConnection, run_id: str, county_policy: Policy
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    county_policy: Policy,
+    other_policies: Sequence[Policy] = (),
 ) -> int:
     """Replace the run's rows in raw.run_policy_rules and return how many were written."""
-    rows = policy_rule_rows(county_policy)
+    rows = policy_rule_rows(county_policy, other_policies)
     con.execute("delete from raw.run_policy_rules where run_id = ?", [run_id])
     con.executemany(
         """

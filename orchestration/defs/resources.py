@@ -24,6 +24,7 @@ class ClearanceRun(ConfigurableResource):
     options_file: str | None = None
     policy: str | None = None
     params: list[str] = []
+    compare_with: list[str] = []
 
     def request(self) -> RunRequest:
         """Return the settings as a RunRequest."""
@@ -37,6 +38,7 @@ class ClearanceRun(ConfigurableResource):
             options_file=self.options_file,
             policy=self.policy,
             params=tuple(self.params),
+            compare_with=tuple(self.compare_with),
         )
 
 

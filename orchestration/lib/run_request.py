@@ -23,6 +23,7 @@ class RunRequest:
     options_file: str | None = None
     policy: str | None = None
     params: tuple[str, ...] = field(default_factory=tuple)
+    compare_with: tuple[str, ...] = field(default_factory=tuple)
 
     def to_config(self) -> dict[str, Any]:
         """Return the fields as plain JSON values, the form of Dagster run config."""
@@ -36,6 +37,7 @@ class RunRequest:
             "options_file": self.options_file,
             "policy": self.policy,
             "params": list(self.params),
+            "compare_with": list(self.compare_with),
         }
 
 
@@ -53,6 +55,11 @@ def resolve_policy(
         # such as effective_date_check, which options files have no key for.
         return policy_from_options(options_file).with_overrides(params)
     return load_policy(policy).with_overrides(params)
+
+
+def resolve_other_policies(names: tuple[str, ...] | list[str]) -> list[Policy]:
+    """Load the policies given to --compare-with, each at its default parameters."""
+    return [load_policy(name) for name in names]
 
 
 def dbt_work_dir(warehouse: Path) -> Path:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from clearance.loading.raw_schema import create_raw_schema
-from orchestration.lib.run_request import RunRequest, resolve_policy
+from orchestration.lib.run_request import RunRequest, resolve_other_policies, resolve_policy
 
 # Progress lines for the person running the command; the command line prints them to stderr.
 progress = logging.getLogger("clearance.progress")
@@ -71,7 +71,9 @@ def load_raw_layer(request: RunRequest) -> LoadOutcome:
             compute_date=date.fromisoformat(request.compute_date),
             loaded_files=loaded_files,
         )
-        write_run_policy_rules(con, request.run_id, policy)
+        write_run_policy_rules(
+            con, request.run_id, policy, resolve_other_policies(request.compare_with)
+        )
         secret = load_or_create_secret(subject_key_file(warehouse))
         write_subject_keys(con, request.run_id, secret)
     finally:

@@ -72,7 +72,9 @@ def burglary(subject: str, date: str, **fields: str) -> dict:
     )
 
 
-def run_policy(work: Path, policy: str, county: str, rows: list[dict]) -> dict[tuple, tuple]:
+def run_policy(
+    work: Path, policy: str, county: str, rows: list[dict], *run_args: str
+) -> dict[tuple, tuple]:
     """Write rows as a DOJ file, run the policy on it, and return the Prop64_Results decisions."""
     doj_file = work / "doj.csv"
     with doj_file.open("w", newline="", encoding="utf-8") as handle:
@@ -97,6 +99,7 @@ def run_policy(work: Path, policy: str, county: str, rows: list[dict]) -> dict[t
         str(out_dir),
         "--warehouse",
         str(work / "warehouse.duckdb"),
+        *run_args,
         DAGSTER_HOME=str(dagster_home),
     )
     assert completed.returncode == 0, completed.stderr[-4000:]
@@ -960,3 +963,65 @@ def test_compare_unknown_policy_rejected(la_run: tuple[Path, dict]) -> None:
         "policy 'sf-2019': not a policy of the last run; its policies are: la-pilot-2019, "
         "dismiss-all-prop64, dismiss-all-prop64-and-related"
     ) in completed.stderr
+
+
+def test_compare_with_adds_policies_to_the_run(
+    legal_run: tuple[Path, dict], tmp_path: Path
+) -> None:
+    decisions = run_policy(
+        tmp_path,
+        "legal-default",
+        SJ,
+        LEGAL_ROWS,
+        "--compare-with",
+        "sf-2019",
+        "--compare-with",
+        "dismiss-all-prop64",
+    )
+    # The county policy's own decisions do not change with the policies beside it.
+    assert decisions == legal_run[1]
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        policies = con.execute(
+            "select policy_name, policy_role from marts.fct_county_impact order by policy_order"
+        ).fetchall()
+    assert policies == [
+        ("legal-default", "county"),
+        ("dismiss-all-prop64", "hypothetical"),
+        ("dismiss-all-prop64-and-related", "hypothetical"),
+        ("sf-2019", "hypothetical"),
+    ]
+
+    completed = clearance(
+        tmp_path,
+        "compare",
+        "--policy",
+        "legal-default",
+        "--policy",
+        "sf-2019",
+        "--warehouse",
+        str(tmp_path / "warehouse.duckdb"),
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert "sf-2019" in completed.stdout
+
+
+def test_compare_with_unknown_policy_rejected(tmp_path: Path) -> None:
+    completed = clearance(
+        tmp_path,
+        "run",
+        "--doj",
+        str(tmp_path / "absent.csv"),
+        "--county",
+        SJ,
+        "--policy",
+        "legal-default",
+        "--compare-with",
+        "no-such-policy",
+        "--out",
+        str(tmp_path / "out"),
+    )
+
+    assert completed.returncode == 2
+    assert "no-such-policy" in completed.stderr
+    assert not (tmp_path / "out").exists()

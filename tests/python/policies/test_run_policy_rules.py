@@ -9,6 +9,7 @@ import duckdb
 
 from clearance.loading.raw_schema import create_raw_schema
 from clearance.policies import load_policy, write_run_policy_rules
+from clearance.policies.run_rules import run_policies
 
 
 def test_run_rules_written_for_county_and_hypotheticals(tmp_path: Path) -> None:
@@ -162,3 +163,21 @@ def test_parameters_json_records_every_value() -> None:
     assert recorded["effective_date_check"] is False
     assert recorded["dismiss_sections"] == []
     assert recorded["subject_age_threshold"] == 0
+
+
+def test_other_policies_follow_the_hypotheticals_once() -> None:
+    county = load_policy("sf-2019")
+    others = [
+        load_policy("legal-default"),
+        load_policy("dismiss-all-prop64"),
+        load_policy("sf-2019"),
+    ]
+
+    policies = run_policies(county, others)
+
+    assert [(policy.name, role) for policy, role in policies] == [
+        ("sf-2019", "county"),
+        ("dismiss-all-prop64", "hypothetical"),
+        ("dismiss-all-prop64-and-related", "hypothetical"),
+        ("legal-default", "hypothetical"),
+    ]
