@@ -75,8 +75,8 @@ _STAGE_STARTS = (
 def stage_seconds(stderr: str) -> dict[str, float]:
     """Return the seconds between the progress lines that start each stage of a run.
 
-    The load stage includes registering the run and its subject keys; "exit" is the time from
-    the last progress line to the process's end, which the caller adds.
+    The load stage includes registering the run and its subject keys. The caller adds "exit",
+    the time from the last progress line to the end of the process.
     """
     starts: list[tuple[str, float]] = []
     for line in stderr.splitlines():

@@ -191,7 +191,7 @@ def _read_lines(
 
 def _insert_lines(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
     # DuckDB's default string compression analyses every line before writing it, which took
-    # about 2 s per million lines (duckdb 2.0.1, 2 cores); zstd took 0.6 s and still compresses.
+    # about 2 s per million lines (duckdb 2.0.1, 2 cores). zstd took 0.6 s and still compresses.
     con.execute("set force_compression = 'zstd'")
     try:
         con.execute(line_parsing.INSERT_LINES_SQL, {"load_id": load_id})
