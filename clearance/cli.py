@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     subject.add_argument(
         "--subject",
         metavar="KEY",
-        help="the subject's pseudonymous key, as column subject_key of the marts holds it",
+        help="the subject's pseudonymous key, from column subject_key of the marts",
     )
     subject.add_argument(
         "--subject-id",

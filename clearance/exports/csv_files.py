@@ -59,10 +59,10 @@ def blanking_regex(columns: tuple[str, ...] = DOJ_COLUMNS) -> tuple[str, str]:
     groups = 0
     next_position = 1
     for position in positions:
-        kept = position - next_position
-        if kept:
+        kept_fields = position - next_position
+        if kept_fields:
             groups += 1
-            pattern.append(f"((?:{FIELD_PATTERN},){{{kept}}})")
+            pattern.append(f"((?:{FIELD_PATTERN},){{{kept_fields}}})")
             replacement.append(f"\\{groups}")
         pattern.append(f"{FIELD_PATTERN},")
         replacement.append(",")

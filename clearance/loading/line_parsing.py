@@ -45,8 +45,8 @@ FIELDS_PATTERN = f"{FIELD_PATTERN}(?:,{FIELD_PATTERN})*"
 
 # Every physical line of the file, numbered from 1, with the reason a data line cannot be
 # loaded, or null for a good line and for the header line. Reading and checking in one statement
-# took 2.3 s instead of 1.8 s for a million lines (duckdb 2.0.1, 2 shared cores), but keeps one
-# copy of the file in memory instead of two, about 700 MB less at that size.
+# took 2.3 s instead of 1.8 s for a million lines (duckdb 2.0.1, 2 shared cores). But it keeps
+# one copy of the file in memory instead of two, about 700 MB less at that size.
 READ_AND_CHECK_LINES_SQL = f"""
 create or replace temp table doj_checked as
 with
