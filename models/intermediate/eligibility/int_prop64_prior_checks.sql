@@ -248,44 +248,61 @@ same_section_counts as (
     group by comparisons.conviction_id, comparisons.comparison
 ),
 
-final as (
+-- Each kind of check is turned into columns on its own rows, so a run that asks for none of
+-- them groups nothing, and the two kinds never multiply each other's rows.
+list_columns as (
     select
-        county_prop64_convictions.conviction_id,
+        conviction_id,
         {%- for list_name in nouns %}
         {%- for comparison in prior_comparisons() %}
-        any_value(list_checks.result) filter (
-            where list_checks.list_name = '{{ list_name }}' and list_checks.comparison = '{{ comparison }}'
+        any_value(result) filter (
+            where list_name = '{{ list_name }}' and comparison = '{{ comparison }}'
         ) as prior_{{ list_name }}_{{ comparison }}_result,
-        any_value(list_checks.fact) filter (
-            where list_checks.list_name = '{{ list_name }}' and list_checks.comparison = '{{ comparison }}'
+        any_value(fact) filter (
+            where list_name = '{{ list_name }}' and comparison = '{{ comparison }}'
         ) as prior_{{ list_name }}_{{ comparison }}_fact,
-        any_value(list_checks.missing_fact) filter (
-            where list_checks.list_name = '{{ list_name }}' and list_checks.comparison = '{{ comparison }}'
+        any_value(missing_fact) filter (
+            where list_name = '{{ list_name }}' and comparison = '{{ comparison }}'
         ) as prior_{{ list_name }}_{{ comparison }}_missing_fact,
         {%- endfor %}
         {%- endfor %}
+    from list_checks
+    group by conviction_id
+),
+
+count_columns as (
+    select
+        conviction_id,
         {%- for comparison in prior_comparisons() %}
         {%- for count_by in ['conviction', 'cycle'] %}
-        any_value(same_section_counts.{{ count_by }}_definite) filter (
-            where same_section_counts.comparison = '{{ comparison }}'
+        any_value({{ count_by }}_definite) filter (
+            where comparison = '{{ comparison }}'
         ) as same_section_by_{{ count_by }}_{{ comparison }}_definite,
-        any_value(same_section_counts.{{ count_by }}_possible) filter (
-            where same_section_counts.comparison = '{{ comparison }}'
+        any_value({{ count_by }}_possible) filter (
+            where comparison = '{{ comparison }}'
         ) as same_section_by_{{ count_by }}_{{ comparison }}_possible,
-        any_value(same_section_counts.{{ count_by }}_dates) filter (
-            where same_section_counts.comparison = '{{ comparison }}'
+        any_value({{ count_by }}_dates) filter (
+            where comparison = '{{ comparison }}'
         ) as same_section_by_{{ count_by }}_{{ comparison }}_dates,
         {%- endfor %}
-        any_value(same_section_counts.reference_date_text) filter (
-            where same_section_counts.comparison = '{{ comparison }}'
+        any_value(reference_date_text) filter (
+            where comparison = '{{ comparison }}'
         ) as {{ comparison }}_date_text,
         {%- endfor %}
+    from same_section_counts
+    group by conviction_id
+),
+
+final as (
+    select
+        county_prop64_convictions.conviction_id,
+        list_columns.* exclude (conviction_id),
+        count_columns.* exclude (conviction_id),
     from county_prop64_convictions
-    left join list_checks
-        on county_prop64_convictions.conviction_id = list_checks.conviction_id
-    left join same_section_counts
-        on county_prop64_convictions.conviction_id = same_section_counts.conviction_id
-    group by county_prop64_convictions.conviction_id
+    left join list_columns
+        on county_prop64_convictions.conviction_id = list_columns.conviction_id
+    left join count_columns
+        on county_prop64_convictions.conviction_id = count_columns.conviction_id
 )
 
 select * from final
