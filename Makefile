@@ -6,10 +6,10 @@ export CLEARANCE_WAREHOUSE ?= $(CURDIR)/warehouse/clearance.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: help setup demo test lint bench dagster clean
+.PHONY: help setup demo test lint bench bench-generator dagster clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(BIN)/clearance: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ lint: setup ## Check Python with ruff and SQL with sqlfluff
 
 bench: setup ## Time clearance run on generated files of 1,000 and BENCH_ROWS rows
 	$(BIN)/python -m bench.run_benchmark --rows $${BENCH_ROWS:-1000000}
+
+GENERATOR_SCALE ?= 1
+
+bench-generator: setup ## Print DOJ rows per second of clearance generate (Los Angeles, GENERATOR_SCALE)
+	$(BIN)/python -m bench.generator_benchmark --county "LOS ANGELES" --scale $(GENERATOR_SCALE)
 
 dagster: setup ## Start the Dagster UI on http://127.0.0.1:3000 (Ctrl-C stops it)
 	mkdir -p -m 700 $(DAGSTER_HOME)

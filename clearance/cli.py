@@ -37,7 +37,7 @@ class _ArgumentParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the command and its `run` subcommand."""
+    """Return the argument parser of the command and its subcommands."""
     parser = _ArgumentParser(
         prog=PROG,
         description=(
@@ -195,7 +195,69 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     _add_review_arguments(compare)
+    _add_generate_parser(subcommands)
     return parser
+
+
+def _add_generate_parser(subcommands: argparse._SubParsersAction) -> None:
+    generate = subcommands.add_parser(
+        "generate",
+        help="write synthetic DOJ research files with a generation manifest",
+        description=(
+            "Write synthetic DOJ research files for one or more counties: whole criminal "
+            "histories of invented people, each with a Prop 64 conviction in the county, and "
+            "every quirk of the real files at the rate the calibration table "
+            "(clearance/synthetic/generator/calibration.yaml) sets. manifest.json beside the "
+            "files lists them with their row counts, the scaled targets and the quirk rates."
+        ),
+    )
+    generate.add_argument(
+        "--county",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help='a calibrated county, e.g. "LOS ANGELES" or "SAN FRANCISCO"; repeat for several',
+    )
+    generate.add_argument(
+        "--seed", type=int, required=True, help="seed; the same seed gives the same bytes"
+    )
+    generate.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for the files and manifest.json"
+    )
+    generate.add_argument(
+        "--scale",
+        type=_positive_float,
+        default=1.0,
+        metavar="FRACTION",
+        help="share of the county's real size to generate, e.g. 0.01 for tests (default 1)",
+    )
+    generate.add_argument(
+        "--files",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="number of files per county; the rows are split in order (default 1)",
+    )
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}: must be greater than 0")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid whole number {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}: must be at least 1")
+    return value
 
 
 def _add_review_arguments(parser: argparse.ArgumentParser) -> None:
@@ -352,6 +414,24 @@ def compare_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def generate_command(args: argparse.Namespace) -> int:
+    """Write the synthetic DOJ files and print where they and the manifest are."""
+    from clearance.synthetic.generator import MANIFEST_NAME, generate
+
+    counties = [county.strip().upper() for county in args.county]
+    out_dir = _check_out_dir(args.out)
+    started = time.monotonic()
+    manifest = generate(counties, args.seed, out_dir, scale=args.scale, files=args.files)
+    elapsed = time.monotonic() - started
+    for county in manifest["counties"]:
+        print(
+            f"{county['county']}: {county['rows']} rows, {county['subjects']} subjects, "
+            f"{len(county['files'])} file(s)"
+        )
+    print(f"Manifest: {out_dir / MANIFEST_NAME} ({elapsed:.1f} s)")
+    return 0
+
+
 def _review_warehouse(args: argparse.Namespace) -> Path:
     return Path(args.warehouse).resolve() if args.warehouse else warehouse_path().resolve()
 
@@ -391,7 +471,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # inherits the umask too.
     os.umask(0o077)
     try:
-        commands = {"run": run_command, "explain": explain_command, "compare": compare_command}
+        commands = {
+            "run": run_command,
+            "explain": explain_command,
+            "compare": compare_command,
+            "generate": generate_command,
+        }
         return commands[args.command](args)
     except ClearanceError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)

@@ -1,0 +1,241 @@
+"""Write each county's DOJ research files and the generation manifest beside them."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import logging
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from clearance import __version__
+from clearance.doj_layout import DOJ_COLUMNS
+from clearance.synthetic.generator.calibration import (
+    CALIBRATION_FILE,
+    Calibration,
+    load_calibration,
+)
+from clearance.synthetic.generator.histories import (
+    create_counts,
+    create_cycles,
+    create_macros,
+    create_subjects,
+)
+from clearance.synthetic.generator.names import build_name_pools
+from clearance.synthetic.generator.rows import create_doj_rows, create_steps
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_NAME = "manifest.json"
+HEADER_LINE = ",".join(DOJ_COLUMNS)
+# Subject numbers of the n-th county start at n times this, so counties never share an id.
+SUBJECT_NUMBERS_PER_COUNTY = 10_000_000
+_CHUNK_BYTES = 8 * 1024 * 1024
+
+
+def county_slug(county: str) -> str:
+    """Return the county's name as a file-name part: `LOS ANGELES` -> `los_angeles`."""
+    return re.sub(r"[^a-z0-9]+", "_", county.strip().lower()).strip("_")
+
+
+def generate(
+    counties: list[str],
+    seed: int,
+    out_dir: Path,
+    scale: float = 1.0,
+    files: int = 1,
+    calibration: Calibration | None = None,
+) -> dict[str, Any]:
+    """Write the DOJ files of every county to out_dir, then manifest.json, and return the manifest."""
+    calibration = calibration or load_calibration()
+    # Every county is checked before any file is written.
+    for county in counties:
+        calibration.eligible_target(county)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pools = build_name_pools(seed)
+    county_entries = []
+    for index, county in enumerate(counties):
+        subjects = calibration.subjects_for(county, scale)
+        county_entries.append(
+            _generate_county(
+                county=county,
+                seed=seed,
+                subjects=subjects,
+                first_subject_number=(index + 1) * SUBJECT_NUMBERS_PER_COUNTY + 1,
+                out_dir=out_dir,
+                files=files,
+                calibration=calibration,
+                pools=pools,
+                scale=scale,
+            )
+        )
+    manifest = {
+        "generator": f"clearance generate {__version__}",
+        "seed": seed,
+        "scale": scale,
+        "files_per_county": files,
+        "calibration_file": CALIBRATION_FILE.name,
+        "counties": county_entries,
+        "quirks": {
+            name: {
+                "unit": quirk["unit"],
+                "rate": quirk["rate"],
+                "tolerance": quirk["tolerance"],
+                "description": quirk["description"],
+            }
+            for name, quirk in calibration.quirks.items()
+        },
+    }
+    (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def _generate_county(
+    *,
+    county: str,
+    seed: int,
+    subjects: int,
+    first_subject_number: int,
+    out_dir: Path,
+    files: int,
+    calibration: Calibration,
+    pools: Any,
+    scale: float,
+) -> dict[str, Any]:
+    county_seed = int(hashlib.sha256(f"{seed}:{county}".encode()).hexdigest()[:12], 16)
+    with duckdb.connect() as con:
+        # Draws are hashes of keys and every ordering is on unique keys, so DuckDB's thread
+        # count changes only the speed, never the bytes.
+        create_macros(con, county_seed)
+        create_subjects(con, calibration, pools, subjects, first_subject_number)
+        create_cycles(con, calibration, county)
+        create_counts(con, calibration)
+        create_steps(con, calibration)
+        create_doj_rows(con, calibration)
+        (rows,) = con.execute("select count(*) from doj_rows").fetchone()
+        (prop64_in_county,) = con.execute(
+            "select count(*) from counts where is_prop64 and convicted and county_name = $county",
+            {"county": county},
+        ).fetchone()
+        file_entries = _write_files(con, county, county_seed, out_dir, files, rows, calibration)
+
+    target = calibration.eligible_target(county)
+    logger.info("Wrote %d DOJ rows for %s in %d files", rows, county, files)
+    return {
+        "county": county,
+        "policy": target.get("policy"),
+        "target_eligible_convictions": target["value"],
+        "target_eligible_convictions_scaled": round(float(target["value"]) * scale),
+        "target_source": target["source"],
+        "subjects": subjects,
+        "prop64_convictions_in_county": prop64_in_county,
+        "rows": rows,
+        "malformed_lines": sum(entry["malformed_lines"] for entry in file_entries),
+        "files": file_entries,
+    }
+
+
+def _quota(share: float, files: int, rng: random.Random) -> set[int]:
+    """Choose floor or ceil of share * files file indexes, so the expected share is exact."""
+    chosen = int(share * files + rng.random())
+    return set(rng.sample(range(files), min(chosen, files)))
+
+
+def _write_files(
+    con: duckdb.DuckDBPyConnection,
+    county: str,
+    county_seed: int,
+    out_dir: Path,
+    files: int,
+    rows: int,
+    calibration: Calibration,
+) -> list[dict[str, Any]]:
+    rng = random.Random(county_seed)
+    with_header = _quota(calibration.rate("header_row"), files, rng)
+    latin1 = _quota(calibration.rate("latin1_file"), files, rng)
+    truncated = _quota(calibration.rate("truncated_last_line"), files, rng)
+    entries = []
+    for index in range(files):
+        # Splitting by row number cuts one history at each boundary, as real split extracts do.
+        first_row = rows * index // files + 1
+        last_row = rows * (index + 1) // files
+        suffix = f"_{index + 1}_of_{files}" if files > 1 else ""
+        path = out_dir / f"{county_slug(county)}_doj{suffix}.csv"
+        header = index in with_header
+        cut_last = index in truncated and last_row >= first_row
+        con.execute(
+            f"""
+            copy (
+                select line from (
+                    select 0 as row_number, {_sql_text(HEADER_LINE)} as line where {header}
+                    union all
+                    select row_number, line from doj_rows
+                    where row_number between {first_row} and {last_row}
+                    union all
+                    -- An extra copy of the last line, cut in half: a transfer that broke off.
+                    select {last_row} + 1, left(line, length(line) // 2) from doj_rows
+                    where row_number = {last_row} and {cut_last}
+                )
+                order by row_number
+            ) to '{path}' (format csv, header false, quote '', escape '', delimiter '\x1f')
+            """
+        )
+        if cut_last:
+            _drop_final_line_feed(path)
+        encoding = "latin-1" if index in latin1 else "utf-8"
+        if encoding == "latin-1":
+            _transcode_to_latin1(path)
+        (malformed,) = con.execute(
+            "select count(*) from doj_rows where is_malformed and row_number between $a and $b",
+            {"a": first_row, "b": last_row},
+        ).fetchone()
+        entries.append(
+            {
+                "file": path.name,
+                "encoding": encoding,
+                "header": header,
+                # Data lines, header excluded: the rows of the file plus a truncated copy.
+                "lines": max(0, last_row - first_row + 1) + int(cut_last),
+                "malformed_lines": malformed + int(cut_last),
+                "truncated_last_line": cut_last,
+                "bytes": path.stat().st_size,
+                "sha256": _sha256(path),
+            }
+        )
+    return entries
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _drop_final_line_feed(path: Path) -> None:
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.seek(size - 1)
+        if handle.read(1) == b"\n":
+            handle.truncate(size - 1)
+
+
+def _transcode_to_latin1(path: Path) -> None:
+    # Every generated character is Latin-1 (names.py keeps only such names), so this is exact.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    target = path.with_suffix(".latin1.tmp")
+    with path.open("rb") as source, target.open("wb") as sink:
+        while chunk := source.read(_CHUNK_BYTES):
+            sink.write(decoder.decode(chunk).encode("latin-1"))
+        sink.write(decoder.decode(b"", final=True).encode("latin-1"))
+    target.replace(path)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
