@@ -1,5 +1,6 @@
 """The `clearance` command: run a county's DOJ files through the Dagster job and write the exports,
-then explain one person's decisions or compare two policies of the last run.
+then explain one person's decisions or compare two policies of the last run. `generate` writes
+synthetic DOJ files for tests, benchmarks and demos.
 
 Dagster and dagster-dbt take seconds to import, so they are imported only when a run starts;
 `clearance --help` and `clearance --version` stay instant.

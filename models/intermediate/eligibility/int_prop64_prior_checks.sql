@@ -248,7 +248,7 @@ same_section_counts as (
     group by comparisons.conviction_id, comparisons.comparison
 ),
 
--- Each kind of check is turned into columns on its own rows, so a run that asks for none of
+-- Each kind of check is turned into columns on its own rows, so a run whose rules name none of
 -- them groups nothing, and the two kinds never multiply each other's rows.
 list_columns as (
     select
