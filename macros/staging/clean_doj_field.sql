@@ -16,3 +16,20 @@
         else trim({{ column }})
     end
 {%- endmacro %}
+
+
+{#- Return the line with every unquoted placeholder field (only spaces and dashes, at least one
+    dash, like `  -  `) emptied. Each such field touches a comma with a dash or has a space next
+    to a dash, so lines with neither, most of them, skip the regular expression. It runs twice
+    because one pass cannot empty two placeholders in a row: they share a comma. -#}
+{% macro without_placeholders(line) -%}
+    case
+        when contains({{ line }}, ' -') or contains({{ line }}, '- ')
+            or contains({{ line }}, ',-') or contains({{ line }}, '-,')
+            then regexp_replace(
+                regexp_replace({{ line }}, ',( *-[ -]*),', ',,', 'g'),
+                ',( *-[ -]*),', ',,', 'g'
+            )
+        else {{ line }}
+    end
+{%- endmacro %}

@@ -71,6 +71,17 @@ SYNTHETIC_LINES = [
     {**SYNTHETIC_COUNT, "RECORD_ID": "3"},
     {**SYNTHETIC_COUNT, "RECORD_ID": "4", "DISP_DESCR": "DISMISSED/CHARGE DROPPED"},
     {**SYNTHETIC_COUNT, "RECORD_ID": "5", "PRI_SSN": "900-00-0002"},
+    # Line 6 is a second sentence part written with placeholders in two neighbouring columns
+    # that line 1 leaves empty; line 7 has a real value there instead.
+    {
+        **SYNTHETIC_COUNT,
+        "RECORD_ID": "6",
+        "SENT_LENGTH": "2",
+        "SENT_TIME_CODE": "Y",
+        "FE_NUM_BNCH_WARR": "  -  ",
+        "FE_NUM_CITE": " - ",
+    },
+    {**SYNTHETIC_COUNT, "RECORD_ID": "7", "FE_NUM_BNCH_WARR": "W-1"},
 ]
 
 
@@ -110,6 +121,14 @@ def test_conflicting_repeat_differs_in_sentence_signature(staged_rows):
     assert _signatures(staged_rows, 4)[0] != _signatures(staged_rows, 1)[0]
 
 
+def test_placeholders_read_as_empty_in_signatures(staged_rows):
+    assert _signatures(staged_rows, 6)[0] == _signatures(staged_rows, 1)[0]
+
+
+def test_a_value_where_the_other_row_is_empty_changes_the_signature(staged_rows):
+    assert _signatures(staged_rows, 7)[0] != _signatures(staged_rows, 1)[0]
+
+
 def test_signatures_ignore_identifiers_kept_in_raw(staged_rows):
     assert _signatures(staged_rows, 5) == _signatures(staged_rows, 1)
 
@@ -131,7 +150,7 @@ def test_identifier_values_are_absent(staged_rows):
 def test_rows_keep_input_order(staged_rows):
     columns, rows = staged_rows
     orders = [(row[columns.index("line_number")], row[columns.index("row_order")]) for row in rows]
-    assert orders == [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]
+    assert orders == [(n, n) for n in range(1, 8)]
 
 
 def test_rows_outside_the_run_are_left_out(tmp_path_factory):

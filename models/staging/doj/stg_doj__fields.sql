@@ -37,7 +37,9 @@ run_lines as (
 
 ),
 
--- Each line is split once, after the join, so only the run's own lines are split.
+-- Each line is split once, after the join, so only the run's own lines are split. Placeholders
+-- are emptied first, so that two rows differing only in where the DOJ wrote `  -  ` for nothing
+-- have one signature: otherwise a sentence part would read as a conflicting repeat.
 run_rows as (
 
     select
@@ -45,7 +47,7 @@ run_rows as (
         run_lines.line_number,
         run_lines.file_order,
         run_lines.row_order,
-        raw.doj_fields(doj_lines.line) as doj_fields,
+        raw.doj_fields({{ without_placeholders('doj_lines.line') }}) as doj_fields,
     from doj_lines
     inner join run_lines
         on
