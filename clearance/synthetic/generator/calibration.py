@@ -15,15 +15,23 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.yaml")
 
 @dataclass(frozen=True)
 class Calibration:
-    """The parsed table: published targets, population shape and quirk rates."""
+    """The parsed table: published targets, population shape, quirk rates and the key's settings."""
 
     targets: tuple[dict[str, Any], ...]
     population: dict[str, Any]
     quirks: dict[str, dict[str, Any]]
+    answer_key: dict[str, Any]
+    scenarios: dict[str, dict[str, float]]
 
     def rate(self, quirk: str) -> float:
         """Return the rate of `quirk` as a share of its unit."""
         return float(self.quirks[quirk]["rate"])
+
+    def scenario_shares(self, policy: str) -> dict[str, float]:
+        """Return the share of subjects planned for each scenario of `policy`."""
+        if policy not in self.scenarios:
+            raise ClearanceError(f"calibration.yaml has no scenario shares for policy {policy!r}")
+        return {name: float(share) for name, share in self.scenarios[policy].items()}
 
     def eligible_target(self, county: str) -> dict[str, Any]:
         """Return the `use: target` row of `county`, or raise ClearanceError when there is none."""
@@ -38,15 +46,12 @@ class Calibration:
     def subjects_for(self, county: str, scale: float) -> int:
         """Return the number of subjects whose history is generated for `county` at `scale`.
 
-        The eligible target divided by the estimated eligible share gives the county's Prop 64
-        convictions, and dividing by convictions per subject gives people. At least one.
+        The scaled eligible target divided by the eligible convictions per subject that the
+        answer key measured. At least one.
         """
         target = float(self.eligible_target(county)["value"])
-        convictions = (
-            target * scale / float(self.population["eligible_share_of_prop64_convictions"])
-        )
-        subjects = convictions / float(self.population["county_prop64_convictions_per_subject"])
-        return max(1, round(subjects))
+        per_subject = float(self.population["eligible_convictions_per_subject"][county])
+        return max(1, round(target * scale / per_subject))
 
 
 def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration:
@@ -56,4 +61,6 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration:
         targets=tuple(data["targets"]),
         population=dict(data["population"]),
         quirks=dict(data["quirks"]),
+        answer_key=dict(data["answer_key"]),
+        scenarios={policy: dict(shares) for policy, shares in data["scenarios"].items()},
     )

@@ -13,11 +13,14 @@ import duckdb
 from clearance.synthetic.generator.calibration import Calibration
 from clearance.synthetic.generator.names import NamePools
 from clearance.synthetic.generator.offenses import (
+    ATTEMPTED_SUPER_STRIKES,
     GANG_ENHANCEMENT_COUNT,
     GANG_ENHANCEMENT_INLINE,
+    GANG_PAIR_OFFENSE,
     OTHER_OFFENSES,
     PC290_CONVICTION,
     PROP64_OFFENSES,
+    SUPER_STRIKES,
 )
 
 
@@ -53,7 +56,10 @@ def create_subjects(
     subjects: int,
     first_subject_number: int,
 ) -> None:
-    """Create temp table `subjects`: one row per person with identity, demographics and flags."""
+    """Create temp table `subjects`: one row per person with identity, demographics and flags.
+
+    Reads each subject's planned outcome from `subject_scenarios`.
+    """
     population = calibration.population
     first_year, last_year = population["birth_years"]
     races = list(population["race_shares"].items())
@@ -70,9 +76,16 @@ def create_subjects(
             select
                 s as subject,
                 {int(first_subject_number)} + s as subject_number,
-                date '{int(first_year)}-01-01'
-                    + pick(s, 0, 0, 'dob', {(int(last_year) - int(first_year) + 1) * 365})
-                    as dob,
+                scenarios.scenario,
+                scenarios.offenses as scenario_offenses,
+                scenarios.prior as scenario_prior,
+                scenarios.earlier_cycles_needed,
+                -- A scenario that depends on the age on the compute date sets the birth years.
+                make_date(coalesce(scenarios.first_birth_year, {int(first_year)}), 1, 1)
+                    + pick(s, 0, 0, 'dob', 365 * (
+                        coalesce(scenarios.last_birth_year, {int(last_year)})
+                        - coalesce(scenarios.first_birth_year, {int(first_year)}) + 1
+                    )) as dob,
                 draw(s, 0, 0, 'sex') < {float(population["male_share"])} as male,
                 {race_sql} as race,
                 draw(s, 0, 0, 'accent') < {calibration.rate("non_ascii_name")} as accented,
@@ -83,6 +96,7 @@ def create_subjects(
                 draw(s, 0, 0, 'dead') < {calibration.rate("deceased")} as deceased,
                 draw(s, 0, 0, 'pc290') < {calibration.rate("pc290_registration")} as pc290,
             from range({int(subjects)}) as t(s)
+            inner join subject_scenarios as scenarios on t.s = scenarios.subject
         )
         select
             *,
@@ -115,7 +129,7 @@ def create_cycles(con: duckdb.DuckDBPyConnection, calibration: Calibration, coun
 
     One cycle per subject is the planned Prop 64 conviction in the county, arrested before
     `prop64_conviction_before`. The first cycle always falls before that date, so every subject
-    has one to choose from.
+    has one to choose from. The cycles just before it hold the disqualifier its scenario plans.
     """
     population = calibration.population
     before = population["prop64_conviction_before"]
@@ -128,9 +142,12 @@ def create_cycles(con: duckdb.DuckDBPyConnection, calibration: Calibration, coun
                 subject,
                 history_start,
                 history_end,
-                cycles,
+                -- A planned disqualifier needs its cycles before the planned one.
+                greatest(cycles, earlier_cycles_needed + 1) as cycles,
                 pc290,
-                unnest(range(1, cycles + 1)) as cycle,
+                scenario_prior,
+                earlier_cycles_needed,
+                unnest(range(1, greatest(cycles, earlier_cycles_needed + 1) + 1)) as cycle,
             from subjects
         ),
 
@@ -140,7 +157,22 @@ def create_cycles(con: duckdb.DuckDBPyConnection, calibration: Calibration, coun
                 cycle,
                 cycles,
                 pc290,
+                scenario_prior,
+                earlier_cycles_needed,
                 case
+                    -- With a planned disqualifier, the first cycles up to the planned one share
+                    -- the years before the cut-off and the rest share the years after it.
+                    when earlier_cycles_needed > 0 and history_end > date '{before}'
+                        and cycle <= earlier_cycles_needed + 1
+                        then history_start + cast(floor(
+                            date_diff('day', history_start, date '{before}' - 1)
+                            * (cycle - 1 + draw(subject, cycle, 0, 'date'))
+                            / (earlier_cycles_needed + 1)) as integer)
+                    when earlier_cycles_needed > 0 and history_end > date '{before}'
+                        then date '{before}' + cast(floor(
+                            date_diff('day', date '{before}', history_end)
+                            * (cycle - earlier_cycles_needed - 2 + draw(subject, cycle, 0, 'date'))
+                            / greatest(cycles - earlier_cycles_needed - 1, 1)) as integer)
                     when cycle = 1 then history_start + cast(floor(
                         date_diff('day', history_start, least(history_end, date '{before}' - 1))
                         * draw(subject, cycle, 0, 'date') / cycles) as integer)
@@ -151,12 +183,15 @@ def create_cycles(con: duckdb.DuckDBPyConnection, calibration: Calibration, coun
             from expanded
         ),
 
+        -- A scenario with a disqualifier needs earlier cycles to put it in, so it plans a
+        -- later cycle when the history has one before the cut-off.
         planned as (
             select
                 subject,
                 cycle,
                 row_number() over (
-                    partition by subject order by hash(subject, cycle, 'planned'), cycle
+                    partition by subject
+                    order by cycle <= earlier_cycles_needed, hash(subject, cycle, 'planned'), cycle
                 ) = 1 as is_planned,
             from dated
             where cycle_date < date '{before}'
@@ -175,20 +210,39 @@ def create_cycles(con: duckdb.DuckDBPyConnection, calibration: Calibration, coun
                 *,
                 max(case when is_planned then cycle end) over (partition by subject)
                     as planned_cycle,
+                max(case when is_planned then cycle_date end) over (partition by subject)
+                    as planned_cycle_date,
             from kinds
         ),
 
-        -- The PC 290 conviction goes into the last cycle that is not the planned one.
+        roles as (
+            select
+                *,
+                case
+                    when scenario_prior = 'super_strike' and cycle = planned_cycle - 1
+                        then 'super_strike'
+                    when scenario_prior = 'pc290' and cycle = planned_cycle - 1 then 'pc290'
+                    when scenario_prior = 'same_section'
+                        and cycle between planned_cycle - 2 and planned_cycle - 1
+                        then 'same_section_prior'
+                end as planned_prior,
+            from with_planned_cycle
+        ),
+
+        -- A PC 290 conviction that no scenario asked for goes into the last cycle, when that
+        -- comes after the planned one: before it, the registration would disqualify it.
         final as (
             select
                 subject,
                 cycle,
                 cycle_date,
                 is_planned,
+                planned_cycle,
+                planned_prior is not null as is_planned_prior,
                 case
                     when is_planned then 'planned_prop64'
-                    when pc290 and cycle = case when planned_cycle = cycles then cycles - 1
-                        else cycles end then 'pc290'
+                    when planned_prior is not null then planned_prior
+                    when pc290 and cycle = cycles and cycle > planned_cycle then 'pc290'
                     when draw(subject, cycle, 0, 'arrest_only')
                         < {float(population["arrest_only_cycle_share"])} then 'arrest_only'
                     when draw(subject, cycle, 0, 'cannabis')
@@ -201,16 +255,36 @@ def create_cycles(con: duckdb.DuckDBPyConnection, calibration: Calibration, coun
                         then {sql_list(counties)}[1 + pick(subject, cycle, 0, 'other_county', {len(counties)})]
                     else {quote(county)}
                 end as county_name,
-                least(
-                    cycle_date + 20 + pick(subject, cycle, 0, 'court_delay', 100),
-                    date '{population["last_history_date"]}'
-                )::date as court_date,
-            from with_planned_cycle
+                -- A planned prior is disposed of at least two months before the planned
+                -- arrest, so that a PC 290 registration fits in between.
+                case
+                    when planned_prior is not null then greatest(cycle_date, least(
+                        cycle_date + 20 + pick(subject, cycle, 0, 'court_delay', 100),
+                        planned_cycle_date - 62
+                    ))
+                    else least(
+                        cycle_date + 20 + pick(subject, cycle, 0, 'court_delay', 100),
+                        date '{population["last_history_date"]}'
+                    )
+                end::date as court_date,
+                case when planned_prior = 'pc290' then planned_cycle_date - 1 end::date
+                    as registered_by,
+            from roles
         )
 
         select * from final
         """
     )
+
+
+def _with_subsection_if(candidates: str, spelling: str, subsections: str) -> str:
+    """SQL: the candidate offenses that have a subsection, when the spelling needs one and some do."""
+    with_subsection = f"list_filter({candidates}, lambda i: {subsections}[i] <> '')"
+    return f"""case
+        when {spelling} in ('letters_after_number', 'lower_case_subsection')
+            and len({with_subsection}) > 0 then {with_subsection}
+        else {candidates}
+    end"""
 
 
 def create_counts(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> None:
@@ -224,10 +298,17 @@ def create_counts(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> N
     prop64_subsections = sql_list([sub for _, sub, _, _ in PROP64_OFFENSES])
     prop64_descriptions = sql_list([descr for _, _, descr, _ in PROP64_OFFENSES])
     prop64_tocs = sql_list([toc for _, _, _, toc in PROP64_OFFENSES])
-    with_subsection = [i + 1 for i, (_, sub, _, _) in enumerate(PROP64_OFFENSES) if sub]
     other_texts = sql_list([text for text, _ in OTHER_OFFENSES])
     other_tocs = sql_list([toc for _, toc in OTHER_OFFENSES])
     n_prop64 = len(PROP64_OFFENSES)
+    # Super strikes are replaced by a burglary before the planned conviction, unless its
+    # scenario put one there.
+    super_strike_numbers = [
+        number
+        for number, (text, _) in enumerate(OTHER_OFFENSES, start=1)
+        if text in SUPER_STRIKES + ATTEMPTED_SUPER_STRIKES
+    ]
+    burglary_number = 1
 
     # Cumulative bounds of the mutually exclusive draws.
     spellings = [
@@ -252,27 +333,69 @@ def create_counts(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> N
     con.execute(
         f"""
         create or replace temp table counts as
-        with per_cycle as (
+        with drawn_cycles as (
             select
-                *,
-                1 + (draw(subject, cycle, 0, 'counts2') < 0.35)::int
-                    + (draw(subject, cycle, 0, 'counts3') < 0.10)::int as charged_counts,
-                pick(subject, cycle, 0, 'other_offense', {len(OTHER_OFFENSES)}) + 1
-                    as first_other_index,
-                draw(subject, cycle, 0, 'spelling') as spelling_draw,
-                draw(subject, cycle, 0, 'gang') as gang_draw,
-                draw(subject, cycle, 0, 'court') < 0.5 as arrest_only_has_court,
+                cycles.*,
+                subjects.scenario_offenses,
+                cycles.cycle < cycles.planned_cycle as is_before_planned,
+                1 + (draw(cycles.subject, cycle, 0, 'counts2') < 0.35)::int
+                    + (draw(cycles.subject, cycle, 0, 'counts3') < 0.10)::int as charged_counts,
+                pick(cycles.subject, cycle, 0, 'other_offense', {len(OTHER_OFFENSES)}) + 1
+                    as drawn_other_index,
+                draw(cycles.subject, cycle, 0, 'spelling') as spelling_draw,
+                draw(cycles.subject, cycle, 0, 'gang') as gang_draw,
+                draw(cycles.subject, cycle, 0, 'court') < 0.5 as arrest_only_has_court,
             from cycles
+            inner join subjects on cycles.subject = subjects.subject
         ),
 
-        gang as (
+        per_cycle as (
             select
                 *,
+                case
+                    when is_before_planned and drawn_other_index in {tuple(super_strike_numbers) if len(super_strike_numbers) > 1 else f"({super_strike_numbers[0]})"}
+                        then {burglary_number}
+                    else drawn_other_index
+                end as first_other_index,
+                case
+                    when spelling_draw < {spelling_bounds[0]} then 'letters_after_number'
+                    when spelling_draw < {spelling_bounds[1]} then 'no_space_before_book'
+                    when spelling_draw < {spelling_bounds[2]} then 'lower_case_subsection'
+                    when spelling_draw < {spelling_bounds[3]} then 'penal_code_miscoding'
+                    when spelling_draw < {spelling_bounds[4]} then 'missing_book'
+                    else 'canonical'
+                end as drawn_spelling,
+            from drawn_cycles
+        ),
+
+        -- The planned conviction's offense comes from its scenario's list. Spellings that
+        -- change the subsection need an offense that has one.
+        planned_offenses as (
+            select
+                subject,
+                {_with_subsection_if('scenario_offenses', "drawn_spelling", prop64_subsections)}
+                    as candidates,
+                candidates[1 + pick(subject, cycle, 1, 'prop64', len(candidates))] as planned_index,
+                {prop64_sections}[planned_index] as planned_section,
+            from per_cycle
+            where kind = 'planned_prop64'
+        ),
+
+        -- Before the planned conviction, a gang enhancement is a count of its own beside an
+        -- offense it does not make a super strike.
+        gang as (
+            select
+                per_cycle.*,
+                planned_offenses.planned_index,
+                planned_offenses.planned_section,
                 kind = 'other' and {other_tocs}[first_other_index] = 'F'
                     and gang_draw < {gang_rate} as has_gang,
                 kind = 'other' and {other_tocs}[first_other_index] = 'F'
-                    and gang_draw < {gang_rate / 2} as gang_as_count,
+                    and (gang_draw < {gang_rate / 2} or (is_before_planned and gang_draw < {gang_rate}))
+                    as gang_as_count,
+                not is_before_planned as is_gang_pair_allowed,
             from per_cycle
+            left join planned_offenses on per_cycle.subject = planned_offenses.subject
         ),
 
         expanded as (
@@ -285,34 +408,43 @@ def create_counts(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> N
         drawn as (
             select
                 *,
-                kind in ('planned_prop64', 'cannabis') and count_number = 1 as is_prop64,
+                kind in ('planned_prop64', 'cannabis', 'same_section_prior') and count_number = 1
+                    as is_prop64,
+                -- Two earlier convictions of the planned section are a scenario's to plan; an
+                -- earlier cannabis conviction it did not plan has another section.
                 case
-                    when spelling_draw < {spelling_bounds[0]} then 'letters_after_number'
-                    when spelling_draw < {spelling_bounds[1]} then 'no_space_before_book'
-                    when spelling_draw < {spelling_bounds[2]} then 'lower_case_subsection'
-                    when spelling_draw < {spelling_bounds[3]} then 'penal_code_miscoding'
-                    when spelling_draw < {spelling_bounds[4]} then 'missing_book'
-                    else 'canonical'
-                end as spelling,
+                    when kind = 'planned_prop64' then [planned_index]
+                    when kind = 'same_section_prior' then list_filter(
+                        range(1, {n_prop64 + 1}), lambda i: {prop64_sections}[i] = planned_section)
+                    when is_before_planned then list_filter(
+                        range(1, {n_prop64 + 1}), lambda i: {prop64_sections}[i] <> planned_section)
+                    else range(1, {n_prop64 + 1})
+                end as offense_candidates,
                 draw(subject, cycle, count_number, 'offense_quirk') as offense_quirk_draw,
                 draw(subject, cycle, count_number, 'prefix') as prefix_draw,
-                pick(subject, cycle, count_number, 'prop64', {n_prop64}) + 1 as drawn_prop64_index,
                 pick(subject, cycle, count_number, 'other', {len(OTHER_OFFENSES)}) + 1
-                    as other_index,
+                    as drawn_other_count_index,
             from expanded
         ),
 
         offenses as (
             select
                 *,
-                -- Spellings that change the subsection need a section that has one.
                 case
-                    when spelling in ('letters_after_number', 'lower_case_subsection')
-                        then {sql_list([str(i) for i in with_subsection])}[
-                            1 + pick(subject, cycle, count_number, 'sub', {len(with_subsection)})
-                        ]::integer
-                    else drawn_prop64_index
-                end as prop64_index,
+                    when drawn_other_count_index in {tuple(super_strike_numbers) if len(super_strike_numbers) > 1 else f"({super_strike_numbers[0]})"}
+                        and is_before_planned then {burglary_number}
+                    else drawn_other_count_index
+                end as other_index,
+                {_with_subsection_if('offense_candidates', 'drawn_spelling', prop64_subsections)}
+                    as spelled_candidates,
+                spelled_candidates[
+                    1 + pick(subject, cycle, count_number, 'prop64', len(spelled_candidates))
+                ] as prop64_index,
+                case
+                    when drawn_spelling in ('letters_after_number', 'lower_case_subsection')
+                        and {prop64_subsections}[prop64_index] = '' then 'canonical'
+                    else drawn_spelling
+                end as spelling,
                 case
                     when spelling in ('penal_code_miscoding', 'missing_book') then ''
                     when prefix_draw < {attempt_bound} then
@@ -351,10 +483,18 @@ def create_counts(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> N
                 cycle_date,
                 court_date,
                 is_prop64,
+                -- The Prop 64 section of conviction as the law reads it, whatever its spelling:
+                -- the answer key decides from these, not from the text written.
+                case when is_prop64 then section end as prop64_section,
+                case when is_prop64 then lower(subsection) end as prop64_subsection,
                 case when is_prop64 then spelling else null end as spelling,
                 case when is_prop64 then prefix else null end as prefix,
                 case when is_prop64 then offense_quirk else null end as offense_quirk,
                 has_gang and not gang_as_count and count_number = 1 as gang_inline,
+                -- Count 1 of a gang case is an offense that the enhancement makes a super strike.
+                has_gang and is_gang_pair_allowed and count_number = 1 as is_gang_pair,
+                registered_by,
+                is_planned_prior,
                 gang_as_count and count_number = charged_counts + 1 as gang_count,
                 case
                     when is_prop64 then case spelling
@@ -369,7 +509,11 @@ def create_counts(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> N
                     when kind = 'pc290' and count_number = 1 then {quote(PC290_CONVICTION[0])}
                     when gang_as_count and count_number = charged_counts + 1
                         then {quote(GANG_ENHANCEMENT_COUNT)}
-                    when has_gang and count_number = 1 then {quote(GANG_ENHANCEMENT_INLINE)}
+                    when kind = 'super_strike' and count_number = 1 then {quote(SUPER_STRIKES[0])}
+                    when gang_as_count and is_gang_pair_allowed and count_number = 1
+                        then {quote(GANG_PAIR_OFFENSE)}
+                    when has_gang and not gang_as_count and count_number = 1
+                        then {quote(GANG_ENHANCEMENT_INLINE)}
                     when count_number = 1 then {other_texts}[first_other_index]
                     else {other_texts}[other_index]
                 end as offense_text,
@@ -378,6 +522,7 @@ def create_counts(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> N
                 case
                     when is_prop64 then {prop64_tocs}[prop64_index]
                     when kind = 'pc290' and count_number = 1 then {quote(PC290_CONVICTION[1])}
+                    when kind = 'super_strike' and count_number = 1 then 'F'
                     when gang_as_count and count_number = charged_counts + 1 then 'F'
                     when count_number = 1 then {other_tocs}[first_other_index]
                     else {other_tocs}[other_index]

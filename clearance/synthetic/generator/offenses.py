@@ -43,3 +43,10 @@ PC290_REGISTRATION = "290 PC-REGISTRATION OF SEX OFFENDER"
 
 GANG_ENHANCEMENT_COUNT = "186.22(B)(4) PC-CRIMINAL STREET GANG ENHANCEMENT"
 GANG_ENHANCEMENT_INLINE = "136.1 186.22(B)(4) PC-DISSUADE WITNESS FOR STREET GANG"
+# Count 1 of a case whose enhancement is a count of its own: with it, a super strike.
+GANG_PAIR_OFFENSE = "136.1(A)(1) PC-DISSUADE WITNESS FROM TESTIFYING"
+
+# Offenses above that are super strikes (PC 667(e)(2)(C)(iv)). The statute names attempts too;
+# the 2019 Los Angeles list did not.
+SUPER_STRIKES = ("187 PC-MURDER",)
+ATTEMPTED_SUPER_STRIKES = ("664/187 PC-ATTEMPTED MURDER",)

@@ -99,7 +99,10 @@ def create_steps(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> No
         court_dates as (
             select
                 *,
-                draw(subject, cycle, 2, 'partial_date') as partial_draw,
+                -- A planned disqualifier keeps its exact date: partial, it could blur whether
+                -- it came first, and the plan would not hold.
+                case when is_planned_prior then 1.0
+                    else draw(subject, cycle, 2, 'partial_date') end as partial_draw,
             from counts
             where has_court
         ),
@@ -154,7 +157,8 @@ def create_steps(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> No
                 'REGISTRATION' as step_type,
                 cycle_date,
                 strftime(least(court_date + 1 + pick(subject, cycle, 3, 'registered', 60),
-                    date '{last_date}'), '%Y%m%d') as step_date_text,
+                    coalesce(registered_by, date '{last_date}'), date '{last_date}'), '%Y%m%d')
+                    as step_date_text,
                 null as disp_date_text,
                 county_name,
                 {quote(PC290_REGISTRATION)} as offense_descr,

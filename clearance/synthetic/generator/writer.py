@@ -8,6 +8,7 @@ import json
 import logging
 import random
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,13 @@ import duckdb
 
 from clearance import __version__
 from clearance.doj_layout import DOJ_COLUMNS
+from clearance.synthetic.generator.answer_key import (
+    KEY_COLUMNS,
+    KEY_POLICIES,
+    answer_key_csv_sql,
+    create_answer_key,
+    scenario_realization,
+)
 from clearance.synthetic.generator.calibration import (
     CALIBRATION_FILE,
     Calibration,
@@ -28,10 +36,12 @@ from clearance.synthetic.generator.histories import (
 )
 from clearance.synthetic.generator.names import build_name_pools
 from clearance.synthetic.generator.rows import create_doj_rows, create_steps
+from clearance.synthetic.generator.scenarios import create_subject_scenarios
 
 logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
+ANSWER_KEY_NAME = "answer-key.csv"
 HEADER_LINE = ",".join(DOJ_COLUMNS)
 # Subject numbers of the n-th county start at n times this, so counties never share an id.
 SUBJECT_NUMBERS_PER_COUNTY = 10_000_000
@@ -58,6 +68,9 @@ def generate(
         calibration.eligible_target(county)
     out_dir.mkdir(parents=True, exist_ok=True)
     pools = build_name_pools(seed)
+    compute_date = date.fromisoformat(str(calibration.answer_key["compute_date"]))
+    key_path = out_dir / ANSWER_KEY_NAME
+    key_path.write_text(",".join(KEY_COLUMNS) + "\n", encoding="utf-8")
     county_entries = []
     for index, county in enumerate(counties):
         subjects = calibration.subjects_for(county, scale)
@@ -72,6 +85,8 @@ def generate(
                 calibration=calibration,
                 pools=pools,
                 scale=scale,
+                compute_date=compute_date,
+                key_path=key_path,
             )
         )
     manifest = {
@@ -81,6 +96,12 @@ def generate(
         "files_per_county": files,
         "calibration_file": CALIBRATION_FILE.name,
         "counties": county_entries,
+        "answer_key": {
+            "file": ANSWER_KEY_NAME,
+            "compute_date": compute_date.isoformat(),
+            "policies": list(KEY_POLICIES),
+            "sha256": _sha256(key_path),
+        },
         "quirks": {
             name: {
                 "unit": quirk["unit"],
@@ -106,12 +127,16 @@ def _generate_county(
     calibration: Calibration,
     pools: Any,
     scale: float,
+    compute_date: date,
+    key_path: Path,
 ) -> dict[str, Any]:
     county_seed = int(hashlib.sha256(f"{seed}:{county}".encode()).hexdigest()[:12], 16)
     with duckdb.connect() as con:
         # Draws are hashes of keys and every ordering is on unique keys, so DuckDB's thread
         # count changes only the speed, never the bytes.
         create_macros(con, county_seed)
+        policy = calibration.eligible_target(county)["policy"]
+        create_subject_scenarios(con, policy, calibration.scenario_shares(policy), subjects)
         create_subjects(con, calibration, pools, subjects, first_subject_number)
         create_cycles(con, calibration, county)
         create_counts(con, calibration)
@@ -123,6 +148,9 @@ def _generate_county(
             {"county": county},
         ).fetchone()
         file_entries = _write_files(con, county, county_seed, out_dir, files, rows, calibration)
+        create_answer_key(con, county, compute_date)
+        key_counts = _append_answer_key(con, key_path)
+        realization = scenario_realization(con, policy)
 
     target = calibration.eligible_target(county)
     logger.info("Wrote %d DOJ rows for %s in %d files", rows, county, files)
@@ -136,8 +164,25 @@ def _generate_county(
         "prop64_convictions_in_county": prop64_in_county,
         "rows": rows,
         "malformed_lines": sum(entry["malformed_lines"] for entry in file_entries),
+        "answer_key": key_counts,
+        "scenarios": realization,
         "files": file_entries,
     }
+
+
+def _append_answer_key(con: duckdb.DuckDBPyConnection, key_path: Path) -> dict[str, Any]:
+    """Append the county's key rows to the key file; return its counts per policy."""
+    part = key_path.with_suffix(".part")
+    con.execute(f"copy ({answer_key_csv_sql()}) to '{part}' (format csv, header false)")
+    with key_path.open("ab") as sink:
+        sink.write(part.read_bytes())
+    part.unlink()
+    counts: dict[str, Any] = {}
+    for policy, determination, convictions in con.execute(
+        "select policy, determination, count(*) from answer_key group by all order by all"
+    ).fetchall():
+        counts.setdefault(policy, {})[determination] = convictions
+    return counts
 
 
 def _quota(share: float, files: int, rng: random.Random) -> set[int]:
