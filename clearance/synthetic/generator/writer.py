@@ -7,7 +7,6 @@ import hashlib
 import json
 import logging
 import random
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import duckdb
 
 from clearance import __version__
+from clearance.counties import county_slug
 from clearance.doj_layout import DOJ_COLUMNS
 from clearance.synthetic.generator.answer_key import (
     KEY_COLUMNS,
@@ -46,11 +46,6 @@ HEADER_LINE = ",".join(DOJ_COLUMNS)
 # Subject numbers of the n-th county start at n times this, so counties never share an id.
 SUBJECT_NUMBERS_PER_COUNTY = 10_000_000
 _CHUNK_BYTES = 8 * 1024 * 1024
-
-
-def county_slug(county: str) -> str:
-    """Return the county's name as a file-name part: `LOS ANGELES` -> `los_angeles`."""
-    return re.sub(r"[^a-z0-9]+", "_", county.strip().lower()).strip("_")
 
 
 def generate(
