@@ -427,9 +427,17 @@ def create_key_facts(con: duckdb.DuckDBPyConnection, county: str, compute_date: 
                 as two_same_section_before_disposition,
             coalesce(prior_facts.two_same_section_cycles_before_conduct, 'false')
                 as two_same_section_cycles_before_conduct,
-            case when {_birthday("subjects.dob", "50")} <= {compute} then 'true' else 'false' end
+            case
+                when subjects.recorded_dob is null then 'unknown'
+                when {_birthday("subjects.recorded_dob", "50")} <= {compute} then 'true'
+                else 'false'
+            end
                 as age_50_or_older,
-            case when {compute} < {_birthday("subjects.dob", "22")} then 'true' else 'false' end
+            case
+                when subjects.recorded_dob is null then 'unknown'
+                when {compute} < {_birthday("subjects.recorded_dob", "22")} then 'true'
+                else 'false'
+            end
                 as age_21_or_younger,
             case
                 when not subject_facts.only_prop64 then 'false'

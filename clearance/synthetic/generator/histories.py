@@ -80,12 +80,18 @@ def create_subjects(
                 scenarios.offenses as scenario_offenses,
                 scenarios.prior as scenario_prior,
                 scenarios.earlier_cycles_needed,
-                -- A scenario that depends on the age on the compute date sets the birth years.
-                make_date(coalesce(scenarios.first_birth_year, {int(first_year)}), 1, 1)
-                    + pick(s, 0, 0, 'dob', 365 * (
-                        coalesce(scenarios.last_birth_year, {int(last_year)})
-                        - coalesce(scenarios.first_birth_year, {int(first_year)}) + 1
-                    )) as dob,
+                -- A scenario that depends on the age on the compute date sets the birth years
+                -- or the date of birth.
+                coalesce(
+                    scenarios.birth_date,
+                    make_date(coalesce(scenarios.first_birth_year, {int(first_year)}), 1, 1)
+                        + pick(s, 0, 0, 'dob', 365 * (
+                            coalesce(scenarios.last_birth_year, {int(last_year)})
+                            - coalesce(scenarios.first_birth_year, {int(first_year)}) + 1
+                        ))
+                ) as dob,
+                -- The date of birth as the DOJ rows give it.
+                case when not scenarios.birth_date_missing then dob end as recorded_dob,
                 draw(s, 0, 0, 'sex') < {float(population["male_share"])} as male,
                 {race_sql} as race,
                 draw(s, 0, 0, 'accent') < {calibration.rate("non_ascii_name")} as accented,

@@ -43,8 +43,11 @@ class Scenario:
     # What comes before the planned conviction: nothing, a super strike, a PC 290
     # registration, or two earlier convictions of the same section.
     prior: str = "none"
-    # Birth years, when the age on the compute date matters.
+    # Birth years, when the age on the compute date matters, or an exact date of birth.
     birth_years: tuple[int, int] | None = None
+    birth_date: str | None = None
+    # The DOJ rows leave the date of birth empty.
+    birth_date_missing: bool = False
     # The planned determination and the reasons that realize it.
     determination: str = ""
     reasons: tuple[str, ...] = ()
@@ -61,6 +64,15 @@ FELONIES_OTHER_THAN_11357 = _offense_numbers(level="F", not_section="11357")
 # born from 1977, younger.
 OLD = (1935, 1975)
 YOUNG = (1977, 2000)
+# The last rules of the Los Angeles flow, for a felony 11358-11360 with no disqualifier and no
+# age rule that applies.
+REST_OF_HISTORY_REASONS = (
+    "Only has 11357-60 charges and completed sentence",
+    "No convictions in past 10 years",
+    "Currently serving sentence",
+    "Deceased",
+    "No applicable eligibility criteria",
+)
 
 SCENARIOS: dict[str, dict[str, Scenario]] = {
     "la-pilot-2019": {
@@ -101,17 +113,30 @@ SCENARIOS: dict[str, dict[str, Scenario]] = {
             determination="Eligible for Dismissal",
             reasons=("50 years or older",),
         ),
+        # Boundaries: 50 on the compute date itself, and one day short of it.
+        "turns_50_on_compute_date": Scenario(
+            FELONIES_OTHER_THAN_11357,
+            birth_date="1976-07-01",
+            determination="Eligible for Dismissal",
+            reasons=("50 years or older",),
+        ),
+        "turns_50_day_after_compute_date": Scenario(
+            FELONIES_OTHER_THAN_11357,
+            birth_date="1976-07-02",
+            reasons=REST_OF_HISTORY_REASONS,
+        ),
+        # No date of birth: the age rules cannot grant relief, so the rest of the history decides.
+        "date_of_birth_missing": Scenario(
+            FELONIES_OTHER_THAN_11357,
+            birth_years=OLD,
+            birth_date_missing=True,
+            reasons=REST_OF_HISTORY_REASONS,
+        ),
         # Under 50, no disqualifier: the rest of the history decides between the last rules.
         "rest_of_history": Scenario(
             FELONIES_OTHER_THAN_11357,
             birth_years=YOUNG,
-            reasons=(
-                "Only has 11357-60 charges and completed sentence",
-                "No convictions in past 10 years",
-                "Currently serving sentence",
-                "Deceased",
-                "No applicable eligibility criteria",
-            ),
+            reasons=REST_OF_HISTORY_REASONS,
         ),
     },
     "sf-2019": {
@@ -171,9 +196,11 @@ def create_subject_scenarios(
     for name, scenario in catalog.items():
         upper = lower + float(shares[name])
         first_year, last_year = scenario.birth_years or (None, None)
+        birth_date = f"date '{scenario.birth_date}'" if scenario.birth_date else "null::date"
         rows.append(
             f"({quote(name)}, {list(scenario.offenses)}, {quote(scenario.prior)}, "
             f"{scenario.earlier_cycles_needed}, {first_year or 'null'}, {last_year or 'null'}, "
+            f"{birth_date}, {scenario.birth_date_missing}, "
             f"{lower}, {upper if name != list(catalog)[-1] else 2.0})"
         )
         lower = upper
@@ -181,7 +208,7 @@ def create_subject_scenarios(
         f"""
         create or replace temp table subject_scenarios as
         with catalog(scenario, offenses, prior, earlier_cycles_needed, first_birth_year,
-                last_birth_year, lower_bound, upper_bound) as (
+                last_birth_year, birth_date, birth_date_missing, lower_bound, upper_bound) as (
             values {", ".join(rows)}
         )
         select subjects.s as subject, catalog.* exclude (lower_bound, upper_bound)

@@ -55,7 +55,7 @@ BURGLARY = {"section": None, "offense": "459 PC-BURGLARY"}
 def _answer(
     convictions: list[dict],
     *,
-    dob: str = AGE_40,
+    dob: str | None = AGE_40,
     deceased: bool = False,
     registered: str | None = None,
 ) -> dict[tuple[str, str], tuple[str, str]]:
@@ -63,7 +63,7 @@ def _answer(
     con = duckdb.connect()
     con.execute(
         "create temp table subjects as select 0 as subject, 1 as subject_number, "
-        "?::date as dob, ? as deceased, 'background' as scenario",
+        "?::date as recorded_dob, ? as deceased, 'background' as scenario",
         [dob, deceased],
     )
     con.execute("create temp table cycles (subject int, cycle int, is_planned boolean)")
@@ -209,6 +209,15 @@ def test_age_50_boundary_in_la():
     assert fifty[("la-pilot-2019", FIRST)] == ("Eligible for Dismissal", "50 years or older")
     # 49, a burglary in 2020 and its 30 days long over: nothing else applies.
     assert younger[("la-pilot-2019", FIRST)] == (
+        "Hand Review",
+        "No applicable eligibility criteria",
+    )
+
+
+def test_missing_date_of_birth_skips_age_rules_in_la():
+    history = [_conviction(1, disposed="20100301"), _conviction(2, disposed="20200301", **BURGLARY)]
+    # The age rules grant relief, so an unknown age skips them and the flow goes on to the end.
+    assert _answer(history, dob=None)[("la-pilot-2019", FIRST)] == (
         "Hand Review",
         "No applicable eligibility criteria",
     )
