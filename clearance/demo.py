@@ -1,9 +1,9 @@
 """The demo behind `make demo`: run each generated county under its own policy, then a headline.
 
 `clearance generate` writes the counties' DOJ files and manifest.json into the input folder first.
-This module then runs `clearance run` once per county of the manifest, with the county's policy
-from the manifest, each into its own results folder and warehouse, and prints one headline per
-county from the summary.json and answer-key-agreement.json that the runs write.
+This module then runs `clearance run` once per county of the manifest, under the county's policy
+from the manifest, each into its own results folder and warehouse. Last, it prints one headline
+per county from the summary.json and answer-key-agreement.json that the runs write.
 
     python -m clearance.demo --input out/demo/input --out out/demo
 """

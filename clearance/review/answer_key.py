@@ -143,8 +143,8 @@ def load_answer_key(con: duckdb.DuckDBPyConnection, path: Path, table: str = "an
 
 
 def _describe_csv_error(message: str) -> str:
-    # DuckDB's message quotes the failing line, which holds a subject id: only its line number
-    # and field counts are repeated.
+    # DuckDB's message quotes the failing line, which contains a subject id, so only its line
+    # number and field counts are repeated.
     line = _CSV_ERROR_LINE.search(message)
     widths = _CSV_ERROR_COLUMNS.search(message)
     where = f"line {line.group(1)}: " if line else ""
@@ -210,10 +210,10 @@ def _first_problem(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, str
 def read_answer_key(path: Path, county: str) -> AnswerKey:
     """Check the key and return its compute date, row count and policies for the county.
 
-    Raises ClearanceError naming the file, and the line and column where one applies, when a
-    column is missing, a required value is empty, a compute date is invalid or differs from the
-    others, a determination is outside the export vocabulary, a conviction is listed twice under
-    one policy, or no row is for the county.
+    Raises ClearanceError, naming the file and the line and column where one applies, on a
+    missing column, an empty required value, or an invalid compute date or one that differs from
+    the others. It also raises on a determination outside the export vocabulary, a conviction
+    listed twice under one policy, and a key with no row for the county.
     """
     with duckdb.connect() as con:
         load_answer_key(con, path)

@@ -57,8 +57,8 @@ KEY_ROWS = [
     # DELTA: felony 11359 disposed on 2017-06-01.
     (SJ, "9000004", "001002001000", LA_PILOT, "Not eligible", "Occurred after 11/09/2016",
      "after_prop64"),
-    # ECHO: 11360 of 2008, a felony by OFFENSE_TOC; 43; a DUI in 2016 is not Prop 64 and falls
-    # in the last 10 years; its 3 years of probation ended on 2019-04-04; alive.
+    # ECHO: 11360 of 2008, a felony by OFFENSE_TOC, 43. A DUI in 2016 is not Prop 64 and falls
+    # in the last 10 years. Its 3 years of probation ended on 2019-04-04. Alive.
     (SJ, "9000005", "001002001000", LA_PILOT, "Hand Review", "No applicable eligibility criteria",
      "no_criteria"),
     # FOXTROT: felony 11359 of 2013, 25, only conviction, 60 days of jail.
