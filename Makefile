@@ -6,7 +6,7 @@ export CLEARANCE_WAREHOUSE ?= $(CURDIR)/warehouse/clearance.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: help setup demo test lint bench bench-generator dagster clean
+.PHONY: help setup demo test lint bench bench-la bench-generator dagster clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -20,13 +20,14 @@ $(BIN)/clearance: requirements.lock pyproject.toml
 
 setup: $(BIN)/clearance ## Create .venv with the locked dependencies and the clearance command
 
-DEMO_ROWS ?= 20000
+DEMO_SCALE ?= 1
+DEMO_SEED ?= 1
 
-demo: setup ## Write a synthetic DOJ file and run the county job on it into out/demo
-	$(BIN)/python -m clearance.synthetic.simple_writer --rows $(DEMO_ROWS) --county "SAN JOAQUIN" \
-		--seed 7 --out out/demo/input/doj_research_file.csv
-	$(BIN)/clearance run --doj out/demo/input/doj_research_file.csv --county "SAN JOAQUIN" \
-		--options data/demo/options.json --compute-at 2026-07-01 --out out/demo/results
+demo: setup ## Generate Los Angeles and San Francisco (DEMO_SCALE), run each under its policy
+	rm -rf out/demo/input
+	$(BIN)/clearance generate --county "LOS ANGELES" --county "SAN FRANCISCO" \
+		--seed $(DEMO_SEED) --scale $(DEMO_SCALE) --out out/demo/input
+	$(BIN)/python -m clearance.demo --input out/demo/input --out out/demo
 
 test: setup ## Run the Python tests, the dbt unit tests and the end-to-end test
 	$(BIN)/pytest
@@ -38,6 +39,11 @@ lint: setup ## Check Python with ruff and SQL with sqlfluff
 
 bench: setup ## Time clearance run on generated files of 1,000 and BENCH_ROWS rows
 	$(BIN)/python -m bench.run_benchmark --rows $${BENCH_ROWS:-1000000}
+
+BENCH_LA_SCALE ?= 1
+
+bench-la: setup ## Time clearance run on Los Angeles from clearance generate (BENCH_LA_SCALE)
+	$(BIN)/python -m bench.run_benchmark --generated-la --scale $(BENCH_LA_SCALE)
 
 GENERATOR_SCALE ?= 1
 

@@ -3,6 +3,9 @@
 For each size it prints wall time, peak memory (summed over the command's process tree), rows per
 second and the time DuckDB alone takes to parse the same file. From the two sizes it derives the
 fixed overhead and the marginal cost per million rows. Figures only: nothing here passes or fails.
+
+With --generated-la it measures instead one run of la-pilot-2019 on Los Angeles as
+`clearance generate` writes it (seed 1, --scale), generated once into a cached folder.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ _STAGE_STARTS = (
     ("loading ", "load"),
     ("building models", "dbt"),
     ("writing exports", "exports"),
+    ("comparing with the answer key", "answer key"),
     ("done", "exit"),
 )
 
@@ -120,15 +124,17 @@ def _run_with_peak_memory(
     return elapsed, peak, stage_seconds(text)
 
 
-def _parse_only_seconds(path: Path) -> float:
+def _parse_only_seconds(path: Path, header: bool = True, encoding: str = "utf-8") -> float:
     """Time DuckDB's own CSV reader parsing every field of the file, as a floor for loading.
 
     `max(columns(*))` reads all 95 columns; a plain count(*) would let DuckDB skip the fields.
+    Generated files have malformed lines on purpose, which the reader skips.
     """
     started = time.perf_counter()
     with duckdb.connect() as con:
         con.execute(
-            f"select max(columns(*)) from read_csv('{path}', all_varchar=true, header=true)"
+            f"select max(columns(*)) from read_csv('{path}', all_varchar=true, "
+            f"header={str(header).lower()}, encoding='{encoding}', ignore_errors=true)"
         ).fetchall()
     return time.perf_counter() - started
 
@@ -143,6 +149,62 @@ def measure(rows: int, county: str) -> Measurement:
     doj_file = run_dir / "doj.csv"
     if not doj_file.exists():
         write_doj_file(doj_file, rows, county=county, seed=rows)
+    wall, peak, stages = _run_clearance(doj_file, county, "configurable", run_dir / "out")
+    return Measurement(
+        rows=rows,
+        file_bytes=doj_file.stat().st_size,
+        wall_seconds=round(wall, 2),
+        peak_memory_mb=round(peak / 2**20, 1),
+        rows_per_second=round(rows / wall),
+        parse_only_seconds=round(_parse_only_seconds(doj_file), 2),
+        stage_seconds=stages,
+    )
+
+
+def generated_los_angeles(scale: float) -> tuple[Path, dict]:
+    """Return the Los Angeles file of `clearance generate` at scale and its manifest entry.
+
+    Generated once per scale into bench/work and kept, because the generator's own time is not
+    part of the run being measured (`make bench-generator` times it).
+    """
+    from clearance.synthetic.generator import MANIFEST_NAME, generate
+
+    folder = WORK_DIR / f"generated_la_scale_{scale:g}"
+    manifest_path = folder / MANIFEST_NAME
+    if not manifest_path.is_file():
+        generate(["LOS ANGELES"], 1, folder, scale=scale, files=1)
+    (county,) = json.loads(manifest_path.read_text(encoding="utf-8"))["counties"]
+    return folder / county["files"][0]["file"], county
+
+
+def measure_generated_la(scale: float) -> Measurement:
+    """Run la-pilot-2019 on generated Los Angeles, as measure() runs its files."""
+    doj_file, county = generated_los_angeles(scale)
+    wall, peak, stages = _run_clearance(
+        doj_file, "LOS ANGELES", "la-pilot-2019", doj_file.parent / "out"
+    )
+    (file_entry,) = county["files"]
+    return Measurement(
+        rows=county["rows"],
+        file_bytes=doj_file.stat().st_size,
+        wall_seconds=round(wall, 2),
+        peak_memory_mb=round(peak / 2**20, 1),
+        rows_per_second=round(county["rows"] / wall),
+        parse_only_seconds=round(
+            _parse_only_seconds(doj_file, file_entry["header"], file_entry["encoding"]), 2
+        ),
+        stage_seconds=stages,
+    )
+
+
+def _run_clearance(
+    doj_file: Path, county: str, policy: str, out_dir: Path
+) -> tuple[float, int, dict[str, float]]:
+    """Run clearance into the benchmark's warehouse path; return wall time, peak RSS and stages.
+
+    --no-answer-key keeps a generated file's answer key out of the timing, so that every
+    measurement covers the same stages.
+    """
     warehouse = WORK_DIR / "warehouse.duckdb"
     for stale in (warehouse, Path(f"{warehouse}.wal")):
         stale.unlink(missing_ok=True)
@@ -155,30 +217,59 @@ def measure(rows: int, county: str) -> Measurement:
         "--county",
         county,
         "--policy",
-        "configurable",
+        policy,
         "--compute-at",
         "2026-07-01",
+        "--no-answer-key",
         "--out",
-        str(run_dir / "out"),
+        str(out_dir),
     ]
     wall, peak, stages = _run_with_peak_memory(command, env)
     stages["exit"] = round(wall - sum(stages.values()), 2)
-    return Measurement(
-        rows=rows,
-        file_bytes=doj_file.stat().st_size,
-        wall_seconds=round(wall, 2),
-        peak_memory_mb=round(peak / 2**20, 1),
-        rows_per_second=round(rows / wall),
-        parse_only_seconds=round(_parse_only_seconds(doj_file), 2),
-        stage_seconds=stages,
-    )
+    return wall, peak, stages
+
+
+def _print_measurements(measurements: list[Measurement]) -> None:
+    print(f"{'rows':>10} {'MB':>8} {'wall s':>8} {'peak MB':>8} {'rows/s':>10} {'parse s':>8}")
+    for m in measurements:
+        print(
+            f"{m.rows:>10,} {m.file_bytes / 2**20:>8.0f} {m.wall_seconds:>8.2f} "
+            f"{m.peak_memory_mb:>8.0f} {m.rows_per_second:>10,} {m.parse_only_seconds:>8.2f}"
+        )
+    for m in measurements:
+        stages = ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in m.stage_seconds.items())
+        print(f"{m.rows:>10,} rows, seconds per stage: {stages}")
+
+
+def main_generated_la(scale: float, county: str) -> None:
+    """Print the figures of one la-pilot-2019 run on generated Los Angeles, after a warm-up."""
+    cold = measure(1_000, county)
+    print(f"warm-up (1,000 simple-writer rows, dbt parses the project): {cold.wall_seconds:.2f} s")
+    large = measure_generated_la(scale)
+    print(f"Los Angeles from clearance generate, seed 1, scale {scale:g}, la-pilot-2019:")
+    _print_measurements([large])
+    parse_per_million = large.parse_only_seconds / large.rows * 1e6
+    print(f"DuckDB parse-only per million rows: {parse_per_million:.2f} s")
+    results = {"generated_los_angeles": asdict(large), "scale": scale}
+    (WORK_DIR / "results_generated_la.json").write_text(json.dumps(results, indent=2) + "\n")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the large file")
     parser.add_argument("--county", default="SAN JOAQUIN", help="county of the run")
+    parser.add_argument(
+        "--generated-la",
+        action="store_true",
+        help="measure la-pilot-2019 on Los Angeles from clearance generate instead",
+    )
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="with --generated-la: share of the real size"
+    )
     args = parser.parse_args(argv)
+    if args.generated_la:
+        main_generated_la(args.scale, args.county)
+        return
 
     cold = measure(1_000, args.county)
     print(f"cold start (first run, dbt parses the project): {cold.wall_seconds:.2f} s")
@@ -187,15 +278,7 @@ def main(argv: list[str] | None = None) -> None:
     fixed = small.wall_seconds - marginal * small.rows / 1e6
     parse_per_million = large.parse_only_seconds / large.rows * 1e6
 
-    print(f"{'rows':>10} {'MB':>8} {'wall s':>8} {'peak MB':>8} {'rows/s':>10} {'parse s':>8}")
-    for m in (small, large):
-        print(
-            f"{m.rows:>10,} {m.file_bytes / 2**20:>8.0f} {m.wall_seconds:>8.2f} "
-            f"{m.peak_memory_mb:>8.0f} {m.rows_per_second:>10,} {m.parse_only_seconds:>8.2f}"
-        )
-    for m in (small, large):
-        stages = ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in m.stage_seconds.items())
-        print(f"{m.rows:>10,} rows, seconds per stage: {stages}")
+    _print_measurements([small, large])
     print(f"fixed overhead (imports, dbt start-up, Dagster): {fixed:.2f} s")
     print(f"marginal cost per million rows: {marginal:.2f} s")
     print(f"DuckDB parse-only per million rows: {parse_per_million:.2f} s")

@@ -17,12 +17,15 @@ import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from clearance import __version__
 from clearance.errors import ClearanceError
 from clearance.policies.loading import built_in_policy_names
 from clearance.settings import warehouse_path
+
+if TYPE_CHECKING:
+    from clearance.review.answer_key import AnswerKey
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +128,25 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=(
             "the compute date: ages, years since a conviction and sentence ends are measured "
-            "on this day; recorded with the run; default: today"
+            "on this day; recorded with the run; default: the answer key's compute date when "
+            "the run has a key, else today"
         ),
+    )
+    answer_key = run.add_mutually_exclusive_group()
+    answer_key.add_argument(
+        "--answer-key",
+        metavar="FILE",
+        help=(
+            "the answer key of generated DOJ files (answer-key.csv): after the run, compare "
+            "every determination with it and write answer-key-agreement.txt to --out. "
+            "Default: answer-key.csv when it sits beside a DOJ file and the generator's "
+            "manifest.json. The run takes the key's compute date unless --compute-at gives it"
+        ),
+    )
+    answer_key.add_argument(
+        "--no-answer-key",
+        action="store_true",
+        help="do not look for an answer key beside the DOJ files",
     )
     run.add_argument(
         "--out",
@@ -351,14 +371,17 @@ def run_command(args: argparse.Namespace) -> int:
     doj_paths = _check_input_files(args.doj)
     out_dir = _check_out_dir(args.out)
     warehouse = Path(args.warehouse).resolve() if args.warehouse else warehouse_path().resolve()
-    compute_date = args.compute_at or date.today()
+    county = args.county.strip().upper()
 
     from clearance.runs import new_run_id
     from orchestration.lib.steps import progress
 
+    answer_key = _answer_key_of_run(args, doj_paths, county)
+    compute_date = _compute_date_of_run(args.compute_at, answer_key)
+
     request = RunRequest(
         run_id=new_run_id(),
-        county=args.county.strip().upper(),
+        county=county,
         doj_paths=tuple(str(path) for path in doj_paths),
         compute_date=compute_date.isoformat(),
         out_dir=str(out_dir),
@@ -385,9 +408,67 @@ def run_command(args: argparse.Namespace) -> int:
     execute_run(request, verbose=args.verbose)
 
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    agreement = _compare_with_answer_key(answer_key, warehouse, out_dir)
     progress.info("done")
     print(format_summary(summary, out_dir))
+    if agreement is not None:
+        print(agreement)
     return 0
+
+
+def _answer_key_of_run(
+    args: argparse.Namespace, doj_paths: Sequence[Path], county: str
+) -> AnswerKey | None:
+    """Return the run's checked answer key: --answer-key, else one found beside the DOJ files."""
+    from clearance.review.answer_key import find_answer_key, read_answer_key
+    from orchestration.lib.steps import progress
+
+    if args.no_answer_key:
+        return None
+    if args.answer_key:
+        path = Path(args.answer_key).resolve()
+    else:
+        path = find_answer_key(doj_paths)
+        if path is None:
+            return None
+        progress.info("found answer key %s beside the DOJ files; --no-answer-key ignores it", path)
+    return read_answer_key(path, county)
+
+
+def _compute_date_of_run(compute_at: date | None, answer_key: AnswerKey | None) -> date:
+    """Return --compute-at, else the answer key's compute date, else today.
+
+    The key's determinations hold only on its own compute date, so another date is rejected
+    before anything is loaded.
+    """
+    if answer_key is None:
+        return compute_at or date.today()
+    if compute_at is not None and compute_at != answer_key.compute_date:
+        raise ClearanceError(
+            f"--compute-at {compute_at.isoformat()} differs from the compute date "
+            f"{answer_key.compute_date.isoformat()} of answer key {answer_key.path}; drop "
+            "--compute-at to use the key's date, or give --no-answer-key to run without the key"
+        )
+    return answer_key.compute_date
+
+
+def _compare_with_answer_key(
+    answer_key: AnswerKey | None, warehouse: Path, out_dir: Path
+) -> str | None:
+    """Write the agreement report of the finished run and return its short form, if it has a key."""
+    from clearance.review.answer_key_agreement import (
+        compare_run_with_key,
+        format_short,
+        remove_stale_outputs,
+    )
+    from orchestration.lib.steps import progress
+
+    if answer_key is None:
+        remove_stale_outputs(out_dir)
+        return None
+    progress.info("comparing with the answer key ...")
+    report = compare_run_with_key(warehouse, answer_key, out_dir)
+    return format_short(report, out_dir)
 
 
 def explain_command(args: argparse.Namespace) -> int:

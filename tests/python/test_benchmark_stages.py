@@ -23,3 +23,12 @@ def test_stages_between_progress_lines() -> None:
 
 def test_no_progress_lines_no_stages() -> None:
     assert stage_seconds("clearance: error: DOJ file not found: x.csv\n") == {}
+
+
+def test_answer_key_comparison_is_its_own_stage() -> None:
+    progress = PROGRESS.replace(
+        "[  38.1s] done", "[  37.0s] comparing with the answer key ...\n[  38.1s] done"
+    )
+    stages = stage_seconds(progress)
+    assert stages["exports"] == 5.0
+    assert stages["answer key"] == 1.1

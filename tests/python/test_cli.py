@@ -27,6 +27,8 @@ RUN_OPTIONS = (
     "--compute-at",
     "--out",
     "--warehouse",
+    "--answer-key",
+    "--no-answer-key",
     "--verbose",
 )
 
@@ -70,7 +72,7 @@ def test_run_help_mentions_every_option(capsys: pytest.CaptureFixture[str]) -> N
     help_text = capsys.readouterr().out
     for option in RUN_OPTIONS:
         assert option in help_text, option
-    assert "default: today" in help_text
+    assert "else today" in help_text
     assert "CLEARANCE_WAREHOUSE" in help_text
 
 
