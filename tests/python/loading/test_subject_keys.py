@@ -176,3 +176,13 @@ def test_placeholder_subject_id_gets_no_key(warehouse, tmp_path: Path):
     write_subject_keys(warehouse, "run-1", SECRET)
 
     assert list(subject_keys(warehouse, "run-1")) == ["900001"]
+
+
+def test_padded_subject_id_is_keyed_as_staging_reads_it(warehouse, tmp_path: Path):
+    # Staging trims the spaces around SUBJECT_ID, so the key must be of the trimmed id.
+    register_test_run(warehouse, tmp_path, "run-padded", [doj_line("R2", SUBJECT_ID=" 900007 ")])
+    write_subject_keys(warehouse, "run-padded", SECRET)
+
+    assert subject_keys(warehouse, "run-padded") == {
+        "900007": hashlib.sha256(b"test-secret-0001:900007").hexdigest()
+    }
