@@ -419,6 +419,8 @@ def create_counts(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> N
                 -- Two earlier convictions of the planned section are a scenario's to plan; an
                 -- earlier cannabis conviction it did not plan has another section.
                 case
+                    when not (kind in ('planned_prop64', 'cannabis', 'same_section_prior')
+                        and count_number = 1) then null
                     when kind = 'planned_prop64' then [planned_index]
                     when kind = 'same_section_prior' then list_filter(
                         range(1, {n_prop64 + 1}), lambda i: {prop64_sections}[i] = planned_section)
