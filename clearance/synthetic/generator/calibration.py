@@ -15,15 +15,20 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.yaml")
 
 @dataclass(frozen=True)
 class Calibration:
-    """The parsed table: published targets, population shape and quirk rates."""
+    """The parsed table: published targets, population shape, DOJ and court quirk rates."""
 
     targets: tuple[dict[str, Any], ...]
     population: dict[str, Any]
     quirks: dict[str, dict[str, Any]]
+    court: dict[str, dict[str, Any]]
 
     def rate(self, quirk: str) -> float:
-        """Return the rate of `quirk` as a share of its unit."""
+        """Return the rate of DOJ file `quirk` as a share of its unit."""
         return float(self.quirks[quirk]["rate"])
+
+    def court_rate(self, quirk: str) -> float:
+        """Return the rate of court extract `quirk` per unit."""
+        return float(self.court[quirk]["rate"])
 
     def eligible_target(self, county: str) -> dict[str, Any]:
         """Return the `use: target` row of `county`, or raise ClearanceError when there is none."""
@@ -56,4 +61,5 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration:
         targets=tuple(data["targets"]),
         population=dict(data["population"]),
         quirks=dict(data["quirks"]),
+        court=dict(data["court"]),
     )
