@@ -20,6 +20,13 @@ from clearance.synthetic.generator.calibration import (
     Calibration,
     load_calibration,
 )
+from clearance.synthetic.generator.court_cases import create_court_rows
+from clearance.synthetic.generator.court_files import (
+    LINK_KEY_NAME,
+    join_link_key,
+    write_court_files,
+)
+from clearance.synthetic.generator.court_layouts import layout_for
 from clearance.synthetic.generator.histories import (
     create_counts,
     create_cycles,
@@ -59,8 +66,10 @@ def generate(
     out_dir.mkdir(parents=True, exist_ok=True)
     pools = build_name_pools(seed)
     county_entries = []
+    key_parts = []
     for index, county in enumerate(counties):
         subjects = calibration.subjects_for(county, scale)
+        key_parts.append(out_dir / f".{county_slug(county)}_court_link_key.part")
         county_entries.append(
             _generate_county(
                 county=county,
@@ -72,8 +81,10 @@ def generate(
                 calibration=calibration,
                 pools=pools,
                 scale=scale,
+                key_part=key_parts[-1],
             )
         )
+    join_link_key(out_dir, key_parts)
     manifest = {
         "generator": f"clearance generate {__version__}",
         "seed": seed,
@@ -81,18 +92,17 @@ def generate(
         "files_per_county": files,
         "calibration_file": CALIBRATION_FILE.name,
         "counties": county_entries,
-        "quirks": {
-            name: {
-                "unit": quirk["unit"],
-                "rate": quirk["rate"],
-                "tolerance": quirk["tolerance"],
-                "description": quirk["description"],
-            }
-            for name, quirk in calibration.quirks.items()
-        },
+        "quirks": _quirk_entries(calibration.quirks),
+        "court_link_key": LINK_KEY_NAME,
+        "court_quirks": _quirk_entries(calibration.court),
     }
     (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+def _quirk_entries(quirks: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    keys = ("unit", "rate", "tolerance", "description")
+    return {name: {key: quirk[key] for key in keys} for name, quirk in quirks.items()}
 
 
 def _generate_county(
@@ -106,6 +116,7 @@ def _generate_county(
     calibration: Calibration,
     pools: Any,
     scale: float,
+    key_part: Path,
 ) -> dict[str, Any]:
     county_seed = int(hashlib.sha256(f"{seed}:{county}".encode()).hexdigest()[:12], 16)
     with duckdb.connect() as con:
@@ -123,6 +134,17 @@ def _generate_county(
             {"county": county},
         ).fetchone()
         file_entries = _write_files(con, county, county_seed, out_dir, files, rows, calibration)
+        # The court extract describes the same people, so it is drawn from the DOJ tables.
+        layout = layout_for(county)
+        create_court_rows(
+            con,
+            calibration,
+            county,
+            layout,
+            pools,
+            first_new_person_number=first_subject_number + SUBJECT_NUMBERS_PER_COUNTY // 2,
+        )
+        court_entry = write_court_files(con, county, county_slug(county), layout, out_dir, key_part)
 
     target = calibration.eligible_target(county)
     logger.info("Wrote %d DOJ rows for %s in %d files", rows, county, files)
@@ -137,6 +159,7 @@ def _generate_county(
         "rows": rows,
         "malformed_lines": sum(entry["malformed_lines"] for entry in file_entries),
         "files": file_entries,
+        "court": court_entry,
     }
 
 
