@@ -8,6 +8,7 @@ import json
 import logging
 import random
 import re
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -133,18 +134,26 @@ def _generate_county(
             "select count(*) from counts where is_prop64 and convicted and county_name = $county",
             {"county": county},
         ).fetchone()
-        file_entries = _write_files(con, county, county_seed, out_dir, files, rows, calibration)
-        # The court extract describes the same people, so it is drawn from the DOJ tables.
-        layout = layout_for(county)
-        create_court_rows(
-            con,
-            calibration,
-            county,
-            layout,
-            pools,
-            first_new_person_number=first_subject_number + SUBJECT_NUMBERS_PER_COUNTY // 2,
-        )
-        court_entry = write_court_files(con, county, county_slug(county), layout, out_dir, key_part)
+        # Finishing the DOJ files (Latin-1 transcoding, hashing) is Python work on one core, so
+        # it runs in a worker thread while DuckDB builds the court extract on the other.
+        with ThreadPoolExecutor(max_workers=1) as finisher:
+            pending = _write_files(
+                con, county, county_seed, out_dir, files, rows, calibration, finisher
+            )
+            # The court extract describes the same people, so it is drawn from the DOJ tables.
+            layout = layout_for(county)
+            create_court_rows(
+                con,
+                calibration,
+                county,
+                layout,
+                pools,
+                first_new_person_number=first_subject_number + SUBJECT_NUMBERS_PER_COUNTY // 2,
+            )
+            court_entry = write_court_files(
+                con, county, county_slug(county), layout, out_dir, key_part
+            )
+            file_entries = [{**entry, **finished.result()} for entry, finished in pending]
 
     target = calibration.eligible_target(county)
     logger.info("Wrote %d DOJ rows for %s in %d files", rows, county, files)
@@ -177,12 +186,18 @@ def _write_files(
     files: int,
     rows: int,
     calibration: Calibration,
-) -> list[dict[str, Any]]:
+    finisher: Executor,
+) -> list[tuple[dict[str, Any], Future[dict[str, Any]]]]:
+    """Write the county's DOJ files and hand each to `finisher` for its last byte-level steps.
+
+    Returns each file's manifest entry without `bytes` and `sha256`, and the future that
+    returns those two once the file is final.
+    """
     rng = random.Random(county_seed)
     with_header = _quota(calibration.rate("header_row"), files, rng)
     latin1 = _quota(calibration.rate("latin1_file"), files, rng)
     truncated = _quota(calibration.rate("truncated_last_line"), files, rng)
-    entries = []
+    pending = []
     for index in range(files):
         # Splitting by row number cuts one history at each boundary, as real split extracts do.
         first_row = rows * index // files + 1
@@ -208,29 +223,30 @@ def _write_files(
             ) to '{path}' (format csv, header false, quote '', escape '', delimiter '\x1f')
             """
         )
-        if cut_last:
-            _drop_final_line_feed(path)
         encoding = "latin-1" if index in latin1 else "utf-8"
-        if encoding == "latin-1":
-            _transcode_to_latin1(path)
         (malformed,) = con.execute(
             "select count(*) from doj_rows where is_malformed and row_number between $a and $b",
             {"a": first_row, "b": last_row},
         ).fetchone()
-        entries.append(
-            {
-                "file": path.name,
-                "encoding": encoding,
-                "header": header,
-                # Data lines, header excluded: the rows of the file plus a truncated copy.
-                "lines": max(0, last_row - first_row + 1) + int(cut_last),
-                "malformed_lines": malformed + int(cut_last),
-                "truncated_last_line": cut_last,
-                "bytes": path.stat().st_size,
-                "sha256": _sha256(path),
-            }
-        )
-    return entries
+        entry = {
+            "file": path.name,
+            "encoding": encoding,
+            "header": header,
+            # Data lines, header excluded: the rows of the file plus a truncated copy.
+            "lines": max(0, last_row - first_row + 1) + int(cut_last),
+            "malformed_lines": malformed + int(cut_last),
+            "truncated_last_line": cut_last,
+        }
+        pending.append((entry, finisher.submit(_finish_file, path, cut_last, encoding)))
+    return pending
+
+
+def _finish_file(path: Path, cut_last: bool, encoding: str) -> dict[str, Any]:
+    if cut_last:
+        _drop_final_line_feed(path)
+    if encoding == "latin-1":
+        _transcode_to_latin1(path)
+    return {"bytes": path.stat().st_size, "sha256": _sha256(path)}
 
 
 def _sql_text(text: str) -> str:
