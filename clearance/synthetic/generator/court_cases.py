@@ -687,9 +687,10 @@ def _create_rows(
             from relief
         )
 
-        -- Court files list cases in filing order, and the case number, unique, breaks ties.
-        -- COPY from this one table keeps this order, so the files need no second sort.
+        -- Court files list cases in filing order. The case's integer keys break ties, which
+        -- sorts faster than the case number. COPY from this one table keeps this order, so the
+        -- files need no second sort.
         select * from final
-        order by filing_date, case_number, charge_seq
+        order by filing_date, subject, cycle, spawn, charge_seq
         """
     )
