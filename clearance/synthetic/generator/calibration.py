@@ -15,16 +15,18 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.yaml")
 
 @dataclass(frozen=True)
 class Calibration:
-    """The parsed table: published targets, population shape, quirk rates and the key's settings."""
+    """The parsed table: published targets, population shape, DOJ and court quirk rates, and
+    the answer key's settings."""
 
     targets: tuple[dict[str, Any], ...]
     population: dict[str, Any]
     quirks: dict[str, dict[str, Any]]
     answer_key: dict[str, Any]
     scenarios: dict[str, dict[str, float]]
+    court: dict[str, dict[str, Any]]
 
     def rate(self, quirk: str) -> float:
-        """Return the rate of `quirk` as a share of its unit."""
+        """Return the rate of DOJ file `quirk` as a share of its unit."""
         return float(self.quirks[quirk]["rate"])
 
     def scenario_shares(self, policy: str) -> dict[str, float]:
@@ -32,6 +34,10 @@ class Calibration:
         if policy not in self.scenarios:
             raise ClearanceError(f"calibration.yaml has no scenario shares for policy {policy!r}")
         return {name: float(share) for name, share in self.scenarios[policy].items()}
+
+    def court_rate(self, quirk: str) -> float:
+        """Return the rate of court extract `quirk` per unit."""
+        return float(self.court[quirk]["rate"])
 
     def eligible_target(self, county: str) -> dict[str, Any]:
         """Return the `use: target` row of `county`, or raise ClearanceError when there is none."""
@@ -63,4 +69,5 @@ def load_calibration(path: Path = CALIBRATION_FILE) -> Calibration:
         quirks=dict(data["quirks"]),
         answer_key=dict(data["answer_key"]),
         scenarios={policy: dict(shares) for policy, shares in data["scenarios"].items()},
+        court=dict(data["court"]),
     )

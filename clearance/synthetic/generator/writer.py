@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import random
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,13 @@ from clearance.synthetic.generator.calibration import (
     Calibration,
     load_calibration,
 )
+from clearance.synthetic.generator.court_cases import create_court_rows
+from clearance.synthetic.generator.court_files import (
+    LINK_KEY_NAME,
+    join_link_key,
+    write_court_files,
+)
+from clearance.synthetic.generator.court_layouts import layout_for
 from clearance.synthetic.generator.histories import (
     create_counts,
     create_cycles,
@@ -67,8 +75,10 @@ def generate(
     key_path = out_dir / ANSWER_KEY_NAME
     key_path.write_text(",".join(KEY_COLUMNS) + "\n", encoding="utf-8")
     county_entries = []
+    key_parts = []
     for index, county in enumerate(counties):
         subjects = calibration.subjects_for(county, scale)
+        key_parts.append(out_dir / f".{county_slug(county)}_court_link_key.part")
         county_entries.append(
             _generate_county(
                 county=county,
@@ -82,8 +92,10 @@ def generate(
                 scale=scale,
                 compute_date=compute_date,
                 key_path=key_path,
+                key_part=key_parts[-1],
             )
         )
+    join_link_key(out_dir, key_parts)
     manifest = {
         "generator": f"clearance generate {__version__}",
         "seed": seed,
@@ -97,18 +109,17 @@ def generate(
             "policies": list(KEY_POLICIES),
             "sha256": _sha256(key_path),
         },
-        "quirks": {
-            name: {
-                "unit": quirk["unit"],
-                "rate": quirk["rate"],
-                "tolerance": quirk["tolerance"],
-                "description": quirk["description"],
-            }
-            for name, quirk in calibration.quirks.items()
-        },
+        "quirks": _quirk_entries(calibration.quirks),
+        "court_link_key": LINK_KEY_NAME,
+        "court_quirks": _quirk_entries(calibration.court),
     }
     (out_dir / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+def _quirk_entries(quirks: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    keys = ("unit", "rate", "tolerance", "description")
+    return {name: {key: quirk[key] for key in keys} for name, quirk in quirks.items()}
 
 
 def _generate_county(
@@ -124,6 +135,7 @@ def _generate_county(
     scale: float,
     compute_date: date,
     key_path: Path,
+    key_part: Path,
 ) -> dict[str, Any]:
     county_seed = int(hashlib.sha256(f"{seed}:{county}".encode()).hexdigest()[:12], 16)
     with duckdb.connect() as con:
@@ -142,10 +154,30 @@ def _generate_county(
             "select count(*) from counts where is_prop64 and convicted and county_name = $county",
             {"county": county},
         ).fetchone()
-        file_entries = _write_files(con, county, county_seed, out_dir, files, rows, calibration)
-        create_answer_key(con, county, compute_date)
-        key_counts = _append_answer_key(con, key_path)
-        realization = scenario_realization(con, policy)
+        # Finishing the DOJ files (Latin-1 transcoding, hashing) is Python work on one core, so
+        # it runs in a worker thread while DuckDB builds the court extract on the other.
+        with ThreadPoolExecutor(max_workers=1) as finisher:
+            pending = _write_files(
+                con, county, county_seed, out_dir, files, rows, calibration, finisher
+            )
+            # The court extract describes the same people, so it is drawn from the DOJ tables.
+            layout = layout_for(county)
+            create_court_rows(
+                con,
+                calibration,
+                county,
+                layout,
+                pools,
+                first_new_person_number=first_subject_number + SUBJECT_NUMBERS_PER_COUNTY // 2,
+            )
+            court_entry = write_court_files(
+                con, county, county_slug(county), layout, out_dir, key_part
+            )
+            # The key, too, is built by DuckDB while the worker finishes the files.
+            create_answer_key(con, county, compute_date)
+            key_counts = _append_answer_key(con, key_path)
+            realization = scenario_realization(con, policy)
+            file_entries = [{**entry, **finished.result()} for entry, finished in pending]
 
     target = calibration.eligible_target(county)
     logger.info("Wrote %d DOJ rows for %s in %d files", rows, county, files)
@@ -162,6 +194,7 @@ def _generate_county(
         "answer_key": key_counts,
         "scenarios": realization,
         "files": file_entries,
+        "court": court_entry,
     }
 
 
@@ -194,12 +227,18 @@ def _write_files(
     files: int,
     rows: int,
     calibration: Calibration,
-) -> list[dict[str, Any]]:
+    finisher: Executor,
+) -> list[tuple[dict[str, Any], Future[dict[str, Any]]]]:
+    """Write the county's DOJ files and hand each to `finisher` for its last byte-level steps.
+
+    Returns each file's manifest entry without `bytes` and `sha256`, and the future that
+    returns those two once the file is final.
+    """
     rng = random.Random(county_seed)
     with_header = _quota(calibration.rate("header_row"), files, rng)
     latin1 = _quota(calibration.rate("latin1_file"), files, rng)
     truncated = _quota(calibration.rate("truncated_last_line"), files, rng)
-    entries = []
+    pending = []
     for index in range(files):
         # Splitting by row number cuts one history at each boundary, as real split extracts do.
         first_row = rows * index // files + 1
@@ -225,29 +264,30 @@ def _write_files(
             ) to '{path}' (format csv, header false, quote '', escape '', delimiter '\x1f')
             """
         )
-        if cut_last:
-            _drop_final_line_feed(path)
         encoding = "latin-1" if index in latin1 else "utf-8"
-        if encoding == "latin-1":
-            _transcode_to_latin1(path)
         (malformed,) = con.execute(
             "select count(*) from doj_rows where is_malformed and row_number between $a and $b",
             {"a": first_row, "b": last_row},
         ).fetchone()
-        entries.append(
-            {
-                "file": path.name,
-                "encoding": encoding,
-                "header": header,
-                # Data lines, header excluded: the rows of the file plus a truncated copy.
-                "lines": max(0, last_row - first_row + 1) + int(cut_last),
-                "malformed_lines": malformed + int(cut_last),
-                "truncated_last_line": cut_last,
-                "bytes": path.stat().st_size,
-                "sha256": _sha256(path),
-            }
-        )
-    return entries
+        entry = {
+            "file": path.name,
+            "encoding": encoding,
+            "header": header,
+            # Data lines, header excluded: the rows of the file plus a truncated copy.
+            "lines": max(0, last_row - first_row + 1) + int(cut_last),
+            "malformed_lines": malformed + int(cut_last),
+            "truncated_last_line": cut_last,
+        }
+        pending.append((entry, finisher.submit(_finish_file, path, cut_last, encoding)))
+    return pending
+
+
+def _finish_file(path: Path, cut_last: bool, encoding: str) -> dict[str, Any]:
+    if cut_last:
+        _drop_final_line_feed(path)
+    if encoding == "latin-1":
+        _transcode_to_latin1(path)
+    return {"bytes": path.stat().st_size, "sha256": _sha256(path)}
 
 
 def _sql_text(text: str) -> str:

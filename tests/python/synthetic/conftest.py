@@ -1,10 +1,11 @@
-"""A scaled-down generated Los Angeles extract, written once per test session."""
+"""A scaled-down generated Los Angeles extract and court file, written once per test session."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from court_measures import CourtExtract, read_court_extract, read_link_key
 from generated_extract import GeneratedExtract, read_rows
 
 from clearance.synthetic.generator import MANIFEST_NAME, generate
@@ -22,3 +23,10 @@ def extract(tmp_path_factory: pytest.TempPathFactory) -> GeneratedExtract:
     manifest = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     rows, malformed = read_rows(out_dir, manifest)
     return GeneratedExtract(out_dir, manifest, rows, malformed)
+
+
+@pytest.fixture(scope="session")
+def court(extract: GeneratedExtract) -> CourtExtract:
+    (county,) = extract.manifest["counties"]
+    key = read_link_key(extract.out_dir / extract.manifest["court_link_key"])
+    return read_court_extract(extract.out_dir, county, key)
