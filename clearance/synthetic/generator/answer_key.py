@@ -18,20 +18,11 @@ from datetime import date
 
 import duckdb
 
+from clearance.review.answer_key import ANSWER_KEY_COLUMNS
 from clearance.synthetic.generator.histories import quote, sql_list
 from clearance.synthetic.generator.offenses import ATTEMPTED_SUPER_STRIKES, SUPER_STRIKES
 from clearance.synthetic.generator.scenarios import SCENARIOS
 
-KEY_COLUMNS = (
-    "county",
-    "subject_id",
-    "cnt_order",
-    "policy",
-    "determination",
-    "reason",
-    "scenario",
-    "compute_date",
-)
 PROP64_DATE = "2016-11-09"
 
 
@@ -519,7 +510,10 @@ def create_answer_key(con: duckdb.DuckDBPyConnection, county: str, compute_date:
 
 def answer_key_csv_sql() -> str:
     """SQL that selects the key's rows in file order and column order."""
-    return f"select {', '.join(KEY_COLUMNS)} from answer_key order by policy, subject_id, cnt_order"
+    return (
+        f"select {', '.join(ANSWER_KEY_COLUMNS)} from answer_key "
+        "order by policy, subject_id, cnt_order"
+    )
 
 
 def scenario_realization(con: duckdb.DuckDBPyConnection, policy: str) -> dict[str, dict[str, int]]:

@@ -17,8 +17,8 @@ import duckdb
 from clearance import __version__
 from clearance.counties import county_slug
 from clearance.doj_layout import DOJ_COLUMNS
+from clearance.review.answer_key import ANSWER_KEY_COLUMNS, ANSWER_KEY_NAME
 from clearance.synthetic.generator.answer_key import (
-    KEY_COLUMNS,
     KEY_POLICIES,
     answer_key_csv_sql,
     create_answer_key,
@@ -49,7 +49,6 @@ from clearance.synthetic.generator.scenarios import create_subject_scenarios
 logger = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
-ANSWER_KEY_NAME = "answer-key.csv"
 HEADER_LINE = ",".join(DOJ_COLUMNS)
 # Subject numbers of the n-th county start at n times this, so counties never share an id.
 SUBJECT_NUMBERS_PER_COUNTY = 10_000_000
@@ -73,7 +72,7 @@ def generate(
     pools = build_name_pools(seed)
     compute_date = date.fromisoformat(str(calibration.answer_key["compute_date"]))
     key_path = out_dir / ANSWER_KEY_NAME
-    key_path.write_text(",".join(KEY_COLUMNS) + "\n", encoding="utf-8")
+    key_path.write_text(",".join(ANSWER_KEY_COLUMNS) + "\n", encoding="utf-8")
     county_entries = []
     key_parts = []
     for index, county in enumerate(counties):

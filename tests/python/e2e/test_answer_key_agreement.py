@@ -24,20 +24,17 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from clearance_command import clearance
 
 pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "doj_small"
-CLEARANCE = Path(sys.executable).parent / "clearance"
 HEADER = "county,subject_id,cnt_order,policy,determination,reason,scenario,compute_date"
 SJ = "SAN JOAQUIN"
 LA_PILOT = "la-pilot-2019"
@@ -88,27 +85,6 @@ KEY_ROWS = [
     (SJ, "9000001", "001002001000", "sf-2019", DISMISS,
      "Dismiss and seal: misdemeanor or infraction", "misdemeanor"),
 ]  # fmt: skip
-
-
-def clearance(work: Path, *args: str, **environment: str) -> subprocess.CompletedProcess:
-    """Run the clearance command with the subject key file of work and return the process."""
-    env = dict(os.environ)
-    env.pop("CLEARANCE_WAREHOUSE", None)
-    env.pop("CLEARANCE_SUBJECT_KEY", None)
-    env.update(
-        CLEARANCE_SUBJECT_KEY_FILE=str(work / "subject_key"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        **environment,
-    )
-    return subprocess.run(
-        [str(CLEARANCE), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=work,
-        check=False,
-        timeout=600,
-    )
 
 
 def write_key(path: Path, rows: list[tuple], compute_date: str = "2019-07-01") -> None:

@@ -14,19 +14,16 @@ identifier and case number here is invented.
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from clearance_command import clearance
 
 from clearance.doj_layout import DOJ_COLUMNS
 
 pytestmark = pytest.mark.slow
 
-CLEARANCE = Path(sys.executable).parent / "clearance"
 COMPUTE_DATE = "2020-07-01"
 ELSEWHERE = "ORANGE"
 
@@ -112,27 +109,6 @@ def run_policy(
             for row in csv.DictReader(handle)
             if row["Eligibility Determination"]
         }
-
-
-def clearance(work: Path, *args: str, **environment: str) -> subprocess.CompletedProcess:
-    """Run the clearance command with the subject key file of work and return the process."""
-    env = dict(os.environ)
-    env.pop("CLEARANCE_WAREHOUSE", None)
-    env.pop("CLEARANCE_SUBJECT_KEY", None)
-    env.update(
-        CLEARANCE_SUBJECT_KEY_FILE=str(work / "subject_key"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        **environment,
-    )
-    return subprocess.run(
-        [str(CLEARANCE), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=work,
-        check=False,
-        timeout=600,
-    )
 
 
 def subject_key(work: Path, subject_id: str) -> str:

@@ -7,7 +7,8 @@ import csv
 from generated_extract import GeneratedExtract
 from quirk_measures import prop64_convictions
 
-from clearance.synthetic.generator.answer_key import KEY_COLUMNS, KEY_POLICIES
+from clearance.review.answer_key import ANSWER_KEY_COLUMNS
+from clearance.synthetic.generator.answer_key import KEY_POLICIES
 
 COUNTY = "LOS ANGELES"
 
@@ -16,7 +17,7 @@ def _key_rows(extract: GeneratedExtract) -> list[dict[str, str]]:
     key_file = extract.out_dir / extract.manifest["answer_key"]["file"]
     with key_file.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        assert tuple(reader.fieldnames or ()) == KEY_COLUMNS
+        assert tuple(reader.fieldnames or ()) == ANSWER_KEY_COLUMNS
         return list(reader)
 
 
