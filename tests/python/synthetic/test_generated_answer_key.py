@@ -21,7 +21,7 @@ def _key_rows(extract: GeneratedExtract) -> list[dict[str, str]]:
         return list(reader)
 
 
-def test_key_has_one_row_per_county_prop64_conviction_per_policy(extract: GeneratedExtract) -> None:
+def test_key_rows_match_county_convictions(extract: GeneratedExtract) -> None:
     in_county = {
         (row["SUBJECT_ID"], row["CNT_ORDER"])
         for row in prop64_convictions(extract.rows)
