@@ -61,9 +61,36 @@ _COLUMN_VALUES: dict[str, str] = {
 }
 
 
-def _line_sql() -> str:
-    parts = [f"coalesce({_COLUMN_VALUES.get(name, 'null')}, '')" for name in DOJ_COLUMNS]
+# The leading columns that hold the same value on every row of a subject. They are joined into
+# one text per subject, not once per row.
+_SUBJECT_PREFIX_COLUMNS = DOJ_COLUMNS[: DOJ_COLUMNS.index("PRI_INN")]
+
+
+def _fields_sql(columns: tuple[str, ...]) -> str:
+    """SQL joining the columns' values with commas; a run of k empty columns is one literal.
+
+    k empty fields between two others are k + 1 commas, and concat_ws adds two of them, so the
+    literal holds k - 1 commas. Most of the 95 columns are always empty, and the shorter
+    argument list makes the lines faster to build.
+    """
+    parts: list[str] = []
+    empty_run = 0
+    for name in columns:
+        if name in _COLUMN_VALUES:
+            if empty_run:
+                parts.append(quote("," * (empty_run - 1)))
+                empty_run = 0
+            parts.append(f"coalesce({_COLUMN_VALUES[name]}, '')")
+        else:
+            empty_run += 1
+    if empty_run:
+        parts.append(quote("," * (empty_run - 1)))
     return "concat_ws(',', " + ", ".join(parts) + ")"
+
+
+def _line_sql() -> str:
+    rest = DOJ_COLUMNS[len(_SUBJECT_PREFIX_COLUMNS) :]
+    return f"subject_prefix || ',' || {_fields_sql(rest)}"
 
 
 def create_steps(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> None:
@@ -313,22 +340,25 @@ def create_doj_rows(con: duckdb.DuckDBPyConnection, calibration: Calibration) ->
             from sentenced
         ),
 
+        subject_prefixes as (
+            select
+                subject,
+                {_fields_sql(_SUBJECT_PREFIX_COLUMNS)} as subject_prefix,
+            from (select *, 1 as record_number from subjects)
+        ),
+
         people as (
             select
                 repeated.* exclude (disp_date_text),
                 case when repeat_number = 1 and not repeat_is_exact
                     then strftime(repeated.cycle_date, '%Y%m%d')
                     else disp_date_text end as disp_date_text,
-                1 as record_number,
-                subjects.subject_number,
-                subjects.cii_number,
-                subjects.full_name,
-                subjects.male,
                 subjects.recorded_dob,
-                subjects.ssn,
                 subjects.race,
+                subject_prefixes.subject_prefix,
             from repeated
             join subjects on repeated.subject = subjects.subject
+            join subject_prefixes on repeated.subject = subject_prefixes.subject
         ),
 
         lines as (
