@@ -38,9 +38,13 @@ def run_folder(publish_root: Path, county: str, started_at: dt.datetime, run_id:
 
 
 def create_run_folder(folder: Path) -> Path:
-    """Create the run's folder and its missing parents, owner-only (0700)."""
-    folder.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    folder.mkdir(mode=DIR_MODE, exist_ok=True)
+    """Create the run's folder and its missing parents, owner-only (0700); existing ones keep
+    their mode."""
+    missing = [path for path in (folder, *folder.parents) if not path.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=DIR_MODE, exist_ok=True)
+        # mkdir applies the umask to the mode; the folders hold personal data whatever it is.
+        path.chmod(DIR_MODE)
     return folder
 
 
