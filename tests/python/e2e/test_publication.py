@@ -144,7 +144,9 @@ def test_runs_wrote_one_after_the_other(two_runs: dict) -> None:
 
 def test_latest_is_the_run_that_finished_last(two_runs: dict) -> None:
     with duckdb.connect(str(two_runs["warehouse"]), read_only=True) as con:
-        last = con.execute("select run_id from raw.runs order by started_at desc limit 1").fetchone()[0]
+        last = con.execute(
+            "select run_id from raw.runs order by started_at desc limit 1"
+        ).fetchone()[0]
     county_dir = two_runs["work"] / "published" / "san_joaquin"
     assert os.readlink(county_dir / "latest").endswith(f"-{last}")
     run_folders = sorted(path.name for path in county_dir.iterdir() if not path.is_symlink())
@@ -227,7 +229,9 @@ def test_analyst_database_holds_no_identifiers(two_runs: dict) -> None:
                     identifying_values.add(value)
     assert len(identifying_values) > 30
 
-    forbidden_columns = re.compile(r"name$|dob|birth|cii|subject_id|case|cnt_order|ofn|gender|race|age")
+    forbidden_columns = re.compile(
+        r"name$|dob|birth|cii|subject_id|case|cnt_order|ofn|gender|race|age"
+    )
     with duckdb.connect(str(analyst_database(two_runs)), read_only=True) as con:
         columns = con.execute(
             "select table_name, column_name, data_type from information_schema.columns"
@@ -237,8 +241,15 @@ def test_analyst_database_holds_no_identifiers(two_runs: dict) -> None:
                 assert not forbidden_columns.search(column), f"{table}.{column}"
             if data_type != "VARCHAR":
                 continue
-            values = {value for (value,) in con.execute(f'select distinct "{column}" from {table}').fetchall()}
-            leaked = {value for value in values if value and any(part in value for part in identifying_values)}
+            values = {
+                value
+                for (value,) in con.execute(f'select distinct "{column}" from {table}').fetchall()
+            }
+            leaked = {
+                value
+                for value in values
+                if value and any(part in value for part in identifying_values)
+            }
             assert not leaked, f"{table}.{column}"
 
 

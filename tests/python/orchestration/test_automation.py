@@ -119,7 +119,9 @@ def test_partition_run_takes_county_settings(county_config: Path) -> None:
     assert request.compute_date == "2026-11-30"
     assert request.publish_root == str(county_config / "publications")
     assert request.doj_paths == ()
-    assert request.out_dir == str(county_config / "publications" / "napa" / "20261201T140000Z-0f0e-run")
+    assert request.out_dir == str(
+        county_config / "publications" / "napa" / "20261201T140000Z-0f0e-run"
+    )
 
 
 def test_command_line_settings_win_over_county_settings(county_config: Path) -> None:

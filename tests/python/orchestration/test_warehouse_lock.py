@@ -77,7 +77,9 @@ def test_writer_gives_up_after_timeout(tmp_path: Path) -> None:
     warehouse = tmp_path / "clearance.duckdb"
     other = start_other_writer(warehouse, 5)
     try:
-        with pytest.raises(ClearanceError, match="timed out after 1 s waiting for the warehouse lock"):
+        with pytest.raises(
+            ClearanceError, match="timed out after 1 s waiting for the warehouse lock"
+        ):
             acquire_warehouse_lock(warehouse, timeout=1)
         assert not holds_warehouse_lock(warehouse)
     finally:
