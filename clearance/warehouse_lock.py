@@ -1,8 +1,8 @@
 """The file lock that lets one process at a time write the warehouse.
 
 A run takes the exclusive lock (`fcntl.flock` on `<warehouse>.lock`) before its load step and
-keeps it until its run manifest is stored, because the models, the exports and the manifest of
-a run all read the state that its own load step left in `raw.current_run`. Dagster's pool
+keeps it until its run manifest is stored. Its models, exports and manifest all read the state
+that its own load step left in `raw.current_run`, so no other run may write in between. Dagster's pool
 serializes the writing steps of one Dagster instance; the lock also covers command-line runs
 and other instances. The review commands take the shared lock, so they open the warehouse
 after a writer has finished and never while it writes.
@@ -34,7 +34,7 @@ _POLL_SECONDS = 0.2
 
 # Descriptors of the exclusive locks this process holds, by lock file. Each step of a run
 # calls acquire, and only the first call locks: the run's steps share one lock.
-_held: dict[Path, int] = {}
+_held_locks: dict[Path, int] = {}
 _held_guard = threading.Lock()
 
 
@@ -104,7 +104,7 @@ def acquire_warehouse_lock(
     """
     key = lock_path(warehouse).resolve()
     with _held_guard:
-        if key in _held:
+        if key in _held_locks:
             return False
         descriptor = _open_lock_file(warehouse)
         try:
@@ -121,16 +121,16 @@ def acquire_warehouse_lock(
         # The holder's process id helps an operator find a run that holds the lock too long.
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
-        _held[key] = descriptor
+        _held_locks[key] = descriptor
         logger.info("Took the warehouse lock %s", key)
         return True
 
 
 def release_warehouse_lock(warehouse: Path) -> None:
-    """Release the exclusive lock when this process holds it; otherwise do nothing."""
+    """Release the exclusive lock if this process holds it, and do nothing otherwise."""
     key = lock_path(warehouse).resolve()
     with _held_guard:
-        descriptor = _held.pop(key, None)
+        descriptor = _held_locks.pop(key, None)
         if descriptor is None:
             return
         # Closing the descriptor releases the flock.
@@ -141,7 +141,7 @@ def release_warehouse_lock(warehouse: Path) -> None:
 def holds_warehouse_lock(warehouse: Path) -> bool:
     """Return whether this process holds the exclusive lock of the warehouse."""
     with _held_guard:
-        return lock_path(warehouse).resolve() in _held
+        return lock_path(warehouse).resolve() in _held_locks
 
 
 @contextmanager

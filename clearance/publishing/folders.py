@@ -1,6 +1,6 @@
 """Run folders under a publish root, and the atomic switch of a county's `latest` link.
 
-Layout: `<publish root>/<county slug>/<UTC time>-<run id>/` holds one run's outputs, and
+Layout: `<publish root>/<county slug>/<UTC time>-<run id>/` contains one run's outputs, and
 `<publish root>/<county slug>/latest` is a symbolic link to the newest published one. A run
 writes only into its own new folder, so a run that fails or is stopped before the switch leaves
 `latest` and the folder it points at exactly as they were.
@@ -51,7 +51,7 @@ def create_run_folder(folder: Path) -> Path:
 def publish_latest(folder: Path) -> Path:
     """Point the county's `latest` link at the run folder, atomically, and return the link.
 
-    The new link is made under a temporary name and renamed over `latest`; rename(2) replaces
+    The new link is made under a temporary name and renamed over `latest`. rename(2) replaces
     it in one step, so a reader sees the old run or the new one, never a missing or half link.
     The link is relative, so the publish root can be moved or mounted elsewhere.
     """

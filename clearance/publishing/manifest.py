@@ -1,8 +1,8 @@
 """The run manifest: what one run read, with which code and policy, and what it produced.
 
 It is stored in the warehouse (`raw.run_manifests`) and written beside the run's outputs as
-`run-manifest.json`, so every published figure can be traced to the exact input files (by
-sha256), the policy file, the compute date and the code that produced it. It holds file names,
+`run-manifest.json`. With it, every published figure can be traced to the exact input files
+(by sha256), the policy file, the compute date and the code that produced it. It holds file names,
 hashes, counts and check outcomes, never a value from a person's record.
 """
 

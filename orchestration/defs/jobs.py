@@ -17,7 +17,7 @@ clearance_run_job = define_asset_job(
         "database, store the run manifest and publish."
     ),
     # All steps run in the run's own process, which holds the warehouse file lock from the
-    # load step to the manifest; a step in another process could not share that lock.
+    # load step to the manifest. A step in another process could not share that lock.
     executor_def=in_process_executor,
     tags={TAG_WAREHOUSE_WRITER: "writer"},
 )
