@@ -68,8 +68,6 @@ _STAGE_STARTS = (
     ("loading ", "load"),
     ("building models", "dbt"),
     ("writing exports", "exports"),
-    ("writing the analyst database", "analyst database"),
-    ("writing the run manifest", "manifest and publish"),
     ("done", "exit"),
 )
 

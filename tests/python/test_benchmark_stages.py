@@ -23,24 +23,3 @@ def test_stages_between_progress_lines() -> None:
 
 def test_no_progress_lines_no_stages() -> None:
     assert stage_seconds("clearance: error: DOJ file not found: x.csv\n") == {}
-
-
-def test_publication_stages_in_run_order() -> None:
-    progress = """\
-[   0.0s] preparing the pipeline ...
-[   2.0s] loading 1 doj file ...
-[   3.0s] building models ...
-[   9.0s] writing the analyst database ...
-[   9.5s] writing exports ...
-[  11.0s] writing the run manifest ...
-[  11.3s] publishing ...
-[  11.4s] done
-"""
-    assert stage_seconds(progress) == {
-        "start-up": 2.0,
-        "load": 1.0,
-        "dbt": 6.0,
-        "analyst database": 0.5,
-        "exports": 1.5,
-        "manifest and publish": 0.4,
-    }
