@@ -18,3 +18,4 @@ def warehouse(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     create_raw_schema(con)
     yield con
     con.close()
+
