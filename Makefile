@@ -50,7 +50,7 @@ GENERATOR_SCALE ?= 1
 bench-generator: setup ## Print DOJ rows per second of clearance generate (Los Angeles, GENERATOR_SCALE)
 	$(BIN)/python -m bench.generator_benchmark --county "LOS ANGELES" --scale $(GENERATOR_SCALE)
 
-dagster: setup ## Start the Dagster UI on http://127.0.0.1:3000 (Ctrl-C stops it)
+dagster: setup ## Start the Dagster UI, daemon, schedule and sensor on http://127.0.0.1:3000 only (Ctrl-C stops)
 	mkdir -p -m 700 $(DAGSTER_HOME)
 	cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m orchestration.definitions

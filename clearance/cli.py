@@ -15,14 +15,16 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from clearance import __version__
+from clearance.counties import check_county
 from clearance.errors import ClearanceError
 from clearance.policies.loading import built_in_policy_names
 from clearance.settings import warehouse_path
+from clearance.warehouse_lock import shared_warehouse_lock
 
 if TYPE_CHECKING:
     from clearance.review.answer_key import AnswerKey
@@ -153,8 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="DIR",
         help=(
-            "folder for All_Results.csv, All_Results_Condensed.csv, Prop64_Results.csv and "
-            "summary.json; created with mode 0700 when missing, files written with mode 0600"
+            "publish root: the run writes All_Results.csv, All_Results_Condensed.csv, "
+            "Prop64_Results.csv, summary.json, analyst.duckdb and run-manifest.json into a new "
+            "folder DIR/<county>/<UTC time>-<run id>/ and then points DIR/<county>/latest at "
+            "it; folders are created with mode 0700, files with mode 0600"
         ),
     )
     run.add_argument(
@@ -366,10 +370,11 @@ def run_command(args: argparse.Namespace) -> int:
     _configure_logging(args.verbose, started)
 
     # Everything the user gave is checked before the warehouse is opened or a folder created.
+    county = check_county(args.county)
     policy = resolve_policy(args.options, args.policy, args.param)
     resolve_other_policies(args.compare_with)
     doj_paths = _check_input_files(args.doj)
-    out_dir = _check_out_dir(args.out)
+    publish_root = _check_out_dir(args.out)
     warehouse = Path(args.warehouse).resolve() if args.warehouse else warehouse_path().resolve()
     county = args.county.strip().upper()
 
@@ -384,7 +389,8 @@ def run_command(args: argparse.Namespace) -> int:
         county=county,
         doj_paths=tuple(str(path) for path in doj_paths),
         compute_date=compute_date.isoformat(),
-        out_dir=str(out_dir),
+        publish_root=str(publish_root),
+        started_at=datetime.now(UTC).isoformat(),
         warehouse=str(warehouse),
         options_file=str(Path(args.options).resolve()) if args.options else None,
         policy=args.policy,
@@ -407,6 +413,7 @@ def run_command(args: argparse.Namespace) -> int:
 
     execute_run(request, verbose=args.verbose)
 
+    out_dir = Path(request.out_dir)
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     agreement = _compare_with_answer_key(answer_key, warehouse, out_dir)
     progress.info("done")
@@ -472,15 +479,20 @@ def _compare_with_answer_key(
 
 
 def explain_command(args: argparse.Namespace) -> int:
-    """Print one subject's decision trails for every policy of the last run."""
+    """Print one subject's decision trails for every policy of the last run.
+
+    The shared warehouse lock makes it wait while a run writes the warehouse.
+    """
     from clearance.review.explanations import explain_subject, subject_key_for_id
 
     warehouse = _review_warehouse(args)
-    if args.subject_id is not None:
-        subject_key = subject_key_for_id(warehouse, args.subject_id.strip())
-    else:
-        subject_key = args.subject.strip()
-    print(explain_subject(warehouse, subject_key))
+    with shared_warehouse_lock(warehouse):
+        if args.subject_id is not None:
+            subject_key = subject_key_for_id(warehouse, args.subject_id.strip())
+        else:
+            subject_key = args.subject.strip()
+        text = explain_subject(warehouse, subject_key)
+    print(text)
     return 0
 
 
@@ -492,7 +504,10 @@ def compare_command(args: argparse.Namespace) -> int:
         raise ClearanceError(
             f"give --policy exactly twice, once for each policy to compare; got {len(args.policy)}"
         )
-    print(compare_policies(_review_warehouse(args), args.policy[0], args.policy[1]))
+    warehouse = _review_warehouse(args)
+    with shared_warehouse_lock(warehouse):
+        text = compare_policies(warehouse, args.policy[0], args.policy[1])
+    print(text)
     return 0
 
 
@@ -535,6 +550,7 @@ def format_summary(summary: dict, out_dir: Path) -> str:
         f"Subjects with some relief:  {subjects['with_some_relief']} of "
         f"{subjects['with_prop64_conviction']}",
         f"Exports:                    {out_dir}",
+        f"Published as:               {out_dir.parent / 'latest'}",
     ]
     return "\n".join(text)
 

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from clearance.counties import county_slug
+from clearance.publishing.folders import LATEST, county_folder
 from clearance.review.answer_key import ANSWER_KEY_NAME, GENERATION_MANIFEST_NAME
 from clearance.review.answer_key_agreement import FIGURES_NAME
 
@@ -25,14 +27,9 @@ from clearance.review.answer_key_agreement import FIGURES_NAME
 DEFAULT_COMPUTE_DATE = "2026-07-01"
 
 
-def county_folder_name(county: str) -> str:
-    """Return the folder name of a county's results and warehouse: `LOS ANGELES` -> `los-angeles`."""
-    return "-".join(county.lower().split())
-
-
 def run_county(county: dict[str, Any], input_dir: Path, out_dir: Path) -> int:
     """Run `clearance run` on one county of the manifest and return its exit status."""
-    name = county_folder_name(county["county"])
+    name = county_slug(county["county"])
     command = [str(Path(sys.executable).parent / "clearance"), "run"]
     for doj_file in county["files"]:
         command += ["--doj", str(input_dir / doj_file["file"])]
@@ -42,7 +39,7 @@ def run_county(county: dict[str, Any], input_dir: Path, out_dir: Path) -> int:
         "--policy",
         county["policy"],
         "--out",
-        str(out_dir / "results" / name),
+        str(out_dir / "results"),
         "--warehouse",
         str(out_dir / "warehouse" / f"{name}.duckdb"),
     ]
@@ -63,8 +60,8 @@ def _share(part: int, whole: int) -> str:
 def format_headline(county: dict[str, Any], out_dir: Path) -> str:
     """Return the headline of one county's run: eligible convictions against the target,
     people relieved, agreement with the answer key, and where the outputs are."""
-    name = county_folder_name(county["county"])
-    results = out_dir / "results" / name
+    name = county_slug(county["county"])
+    results = county_folder(out_dir / "results", county["county"]) / LATEST
     summary = _read_json(results / "summary.json")
     if summary is None:
         return f"{county['county']}: no summary.json in {results}; the run failed (see above)"

@@ -147,6 +147,16 @@ RAW_SCHEMA_DDL: tuple[str, ...] = (
         subject_key varchar not null
     )
     """,
+    # The run manifest (run-manifest.json of the run's publication), so a published figure
+    # can be traced to its exact inputs from the warehouse too.
+    """
+    create table if not exists raw.run_manifests (
+        run_id varchar primary key,
+        county varchar not null,
+        created_at timestamp not null,
+        manifest json not null
+    )
+    """,
 )
 
 

@@ -1,4 +1,10 @@
-"""Assets of a clearance run: the raw load, the dbt models, and the exports."""
+"""Assets of a clearance run: the raw load, the dbt models, the exports and the analyst
+database, the run manifest, and the publication that makes them the county's `latest`.
+
+Every asset is partitioned by county. Publication is downstream of everything else, so a
+failed step or a failed blocking asset check anywhere upstream leaves the previous
+publication in place.
+"""
 
 import os
 from collections.abc import Iterator
@@ -10,19 +16,31 @@ from dagster import (
     AssetKey,
     AssetsDefinition,
     AssetSpec,
+    DagsterEventType,
     MaterializeResult,
     asset,
     multi_asset,
 )
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from clearance.warehouse_lock import acquire_warehouse_lock, release_warehouse_lock
 from orchestration.defs.dbt_project import DBT_RUN_SELECTOR, dbt_build_args
+from orchestration.defs.partitions import COUNTY_PARTITIONS
 from orchestration.defs.resources import ClearanceRun
-from orchestration.lib.run_request import dbt_work_dir
+from orchestration.lib.run_request import (
+    TAG_COMPUTE_DATE,
+    TAG_COUNTY,
+    TAG_INPUT_SHA256,
+    TAG_POLICY,
+    RunRequest,
+    dbt_work_dir,
+    resolve_policy,
+)
 from orchestration.lib.steps import load_raw_layer, progress
 
 # Every asset that writes the warehouse runs in this pool. DuckDB allows one writer at a time,
-# so the Dagster instance limits the pool to 1 step (orchestration/dagster.yaml).
+# so the Dagster instance limits the pool to 1 step (orchestration/dagster.yaml). The file lock
+# (clearance/warehouse_lock.py) also keeps other processes out for the whole run.
 WAREHOUSE_POOL = "clearance_warehouse"
 # The raw tables the load step writes. Their asset keys (raw/<table>) are the keys dagster-dbt
 # gives the dbt sources of the same tables, so the models depend on the load step.
@@ -49,10 +67,26 @@ RAW_TABLES = (
         for table in RAW_TABLES
     ],
     pool=WAREHOUSE_POOL,
+    partitions_def=COUNTY_PARTITIONS,
 )
 def raw_doj_load(context: AssetExecutionContext, clearance_run: ClearanceRun):
-    """Load the run's DOJ files into the raw layer and register the run, policies and keys."""
-    outcome = load_raw_layer(clearance_run.request())
+    """Load the run's DOJ files into the raw layer and register the run, policies and keys.
+
+    It takes the warehouse lock, which the run keeps until its manifest is stored.
+    """
+    request = clearance_run.request(context)
+    lock_for_run(context, request)
+    outcome = load_raw_layer(request)
+    policy = resolve_policy(request.options_file, request.policy, request.params)
+    context.instance.add_run_tags(
+        context.run_id,
+        {
+            TAG_COUNTY: request.county,
+            TAG_POLICY: policy.name,
+            TAG_COMPUTE_DATE: request.compute_date,
+            TAG_INPUT_SHA256: ",".join(f"{name}:{sha}" for name, sha in outcome.file_hashes),
+        },
+    )
     context.log.info(
         "Loaded %d files: %d lines read, %d loaded, %d quarantined",
         outcome.files,
@@ -68,6 +102,16 @@ def raw_doj_load(context: AssetExecutionContext, clearance_run: ClearanceRun):
     }
     for table in RAW_TABLES:
         yield MaterializeResult(asset_key=AssetKey(["raw", table]), metadata=metadata)
+
+
+def lock_for_run(context: AssetExecutionContext, request: RunRequest) -> None:
+    """Take the warehouse lock for this run's process, unless the run holds it already."""
+
+    def report_wait(message: str) -> None:
+        progress.info("%s", message)
+        context.log.info("%s", message)
+
+    acquire_warehouse_lock(Path(request.warehouse), on_wait=report_wait)
 
 
 @contextmanager
@@ -92,11 +136,13 @@ def build_dbt_models(project: DbtProject) -> AssetsDefinition:
         project=project,
         selector=DBT_RUN_SELECTOR,
         pool=WAREHOUSE_POOL,
+        partitions_def=COUNTY_PARTITIONS,
     )
     def clearance_dbt_models(
         context: AssetExecutionContext, dbt: DbtCliResource, clearance_run: ClearanceRun
     ):
-        request = clearance_run.request()
+        request = clearance_run.request(context)
+        lock_for_run(context, request)
         progress.info("building models ...")
         # The build shares the target folder of the parse that made the manifest, so dbt's
         # partial parsing state carries over and a rerun skips the full parse.
@@ -110,19 +156,148 @@ def build_dbt_models(project: DbtProject) -> AssetsDefinition:
 def build_doj_exports(dbt_models: AssetsDefinition) -> AssetsDefinition:
     """Return the exports asset, downstream of every dbt model, seed and test of the build."""
 
-    @asset(deps=[dbt_models], group_name="exports", kinds={"python", "csv"})
+    @asset(
+        deps=[dbt_models],
+        group_name="exports",
+        kinds={"python", "csv"},
+        partitions_def=COUNTY_PARTITIONS,
+    )
     def doj_exports(
         context: AssetExecutionContext, clearance_run: ClearanceRun
     ) -> MaterializeResult:
-        """Write the run's CSV exports and summary.json into its out folder, owner-only."""
+        """Write the run's CSV exports and summary.json into its run folder, owner-only."""
         from clearance.exports import write_exports
+        from clearance.publishing.folders import create_run_folder
 
-        request = clearance_run.request()
+        request = clearance_run.request(context)
         progress.info("writing exports ...")
-        written = write_exports(Path(request.warehouse), request.run_id, Path(request.out_dir))
-        context.log.info("Wrote %d export files to %s", len(written.files), request.out_dir)
+        out_dir = create_run_folder(Path(request.out_dir))
+        written = write_exports(Path(request.warehouse), request.run_id, out_dir)
+        context.log.info("Wrote %d export files to %s", len(written.files), out_dir)
         return MaterializeResult(
-            metadata={"out_dir": request.out_dir, "files": ", ".join(written.files)}
+            metadata={"out_dir": str(out_dir), "files": ", ".join(written.files)}
         )
 
     return doj_exports
+
+
+def build_analyst_database(dbt_models: AssetsDefinition) -> AssetsDefinition:
+    """Return the analyst database asset, downstream of the marts and their checks."""
+
+    @asset(
+        deps=[dbt_models],
+        group_name="exports",
+        kinds={"python", "duckdb"},
+        partitions_def=COUNTY_PARTITIONS,
+    )
+    def analyst_database(
+        context: AssetExecutionContext, clearance_run: ClearanceRun
+    ) -> MaterializeResult:
+        """Write analyst.duckdb, the run's marts without personal data, into the run folder."""
+        from clearance.publishing.analyst import write_analyst_database
+        from clearance.publishing.folders import create_run_folder
+
+        request = clearance_run.request(context)
+        progress.info("writing the analyst database ...")
+        out_dir = create_run_folder(Path(request.out_dir))
+        written = write_analyst_database(Path(request.warehouse), request.run_id, out_dir)
+        context.log.info("Wrote %s with %d tables", written.path, len(written.row_counts))
+        return MaterializeResult(
+            metadata={
+                "path": str(written.path),
+                **{f"rows_{t}": n for t, n in written.row_counts.items()},
+            }
+        )
+
+    return analyst_database
+
+
+def run_check_results(context: AssetExecutionContext) -> list[dict]:
+    """Return the outcome of every asset check evaluated so far in this run.
+
+    Only names, the asset, the outcome and the severity are kept; a check's metadata can
+    describe data, so it stays in Dagster's own event log.
+    """
+    results = []
+    for record in context.instance.all_logs(
+        context.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+    ):
+        evaluation = record.dagster_event.event_specific_data
+        results.append(
+            {
+                "check": evaluation.check_name,
+                "asset": evaluation.asset_key.to_user_string(),
+                "passed": evaluation.passed,
+                "severity": evaluation.severity.value,
+                "blocking": bool(evaluation.blocking),
+            }
+        )
+    return sorted(results, key=lambda result: (result["asset"], result["check"]))
+
+
+@asset(
+    deps=["doj_exports", "analyst_database"],
+    group_name="publish",
+    kinds={"python", "duckdb", "json"},
+    pool=WAREHOUSE_POOL,
+    partitions_def=COUNTY_PARTITIONS,
+)
+def run_manifest(context: AssetExecutionContext, clearance_run: ClearanceRun) -> MaterializeResult:
+    """Store the run manifest in raw.run_manifests and write run-manifest.json beside the outputs.
+
+    This is the run's last write to the warehouse, so it releases the warehouse lock.
+    """
+    from clearance.publishing.manifest import (
+        build_run_manifest,
+        record_run_manifest,
+        write_run_manifest,
+    )
+    from clearance.runs import connect_warehouse
+
+    request = clearance_run.request(context)
+    warehouse = Path(request.warehouse)
+    lock_for_run(context, request)
+    progress.info("writing the run manifest ...")
+    out_dir = Path(request.out_dir)
+    con = connect_warehouse(warehouse)
+    try:
+        manifest = build_run_manifest(
+            con,
+            request.run_id,
+            policy_file=request.policy_file(),
+            dagster_run_id=context.run_id,
+            publication=out_dir,
+            checks=run_check_results(context),
+        )
+        record_run_manifest(con, manifest)
+    finally:
+        con.close()
+    release_warehouse_lock(warehouse)
+    path = write_run_manifest(out_dir, manifest)
+    context.log.info("Wrote the run manifest %s", path)
+    return MaterializeResult(
+        metadata={
+            "path": str(path),
+            "inputs": ", ".join(
+                f"{item['file_name']}:{item['sha256']}" for item in manifest["inputs"]
+            ),
+            "git_commit": manifest["code_version"]["git_commit"] or "unknown",
+        }
+    )
+
+
+@asset(
+    deps=[run_manifest],
+    group_name="publish",
+    kinds={"python"},
+    partitions_def=COUNTY_PARTITIONS,
+)
+def publication(context: AssetExecutionContext, clearance_run: ClearanceRun) -> MaterializeResult:
+    """Point the county's `latest` link at this run's folder, in one atomic rename."""
+    from clearance.publishing.folders import publish_latest
+
+    request = clearance_run.request(context)
+    progress.info("publishing ...")
+    link = publish_latest(Path(request.out_dir))
+    context.log.info("Published %s as %s", request.out_dir, link)
+    return MaterializeResult(metadata={"latest": str(link), "run_folder": request.out_dir})

@@ -2,43 +2,59 @@
 
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import AssetExecutionContext, ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
-from orchestration.lib.run_request import RunRequest
+from orchestration.lib.run_request import RunRequest, resolve_request
 
 
 class ClearanceRun(ConfigurableResource):
-    """The settings of one clearance run; every asset of the job reads the same values."""
+    """The settings of one clearance run; every asset of the job resolves the same values.
 
-    run_id: str
-    county: str
-    doj_paths: list[str]
-    compute_date: str
-    out_dir: str
-    warehouse: str
+    The command line sets every field. A run started by the schedule, the sensor or the UI sets
+    few or none, and the rest comes from its partition (the county) and the county
+    configuration (orchestration.lib.run_request.resolve_request).
+    """
+
+    run_id: str | None = None
+    county: str | None = None
+    doj_paths: list[str] = []
+    compute_date: str | None = None
+    publish_root: str | None = None
+    started_at: str | None = None
+    warehouse: str | None = None
     options_file: str | None = None
     policy: str | None = None
     params: list[str] = []
     compare_with: list[str] = []
 
-    def request(self) -> RunRequest:
-        """Return the settings as a RunRequest."""
-        return RunRequest(
-            run_id=self.run_id,
-            county=self.county,
-            doj_paths=tuple(self.doj_paths),
-            compute_date=self.compute_date,
-            out_dir=self.out_dir,
-            warehouse=self.warehouse,
-            options_file=self.options_file,
-            policy=self.policy,
-            params=tuple(self.params),
-            compare_with=tuple(self.compare_with),
+    def request(self, context: AssetExecutionContext) -> RunRequest:
+        """Return the run's complete settings for the step that `context` belongs to."""
+        record = context.instance.get_run_record_by_id(context.run_id)
+        created_at = record.create_timestamp if record is not None else datetime.now(UTC)
+        return resolve_request(
+            {
+                "run_id": self.run_id,
+                "county": self.county,
+                "doj_paths": self.doj_paths,
+                "compute_date": self.compute_date,
+                "publish_root": self.publish_root,
+                "started_at": self.started_at,
+                "warehouse": self.warehouse,
+                "options_file": self.options_file,
+                "policy": self.policy,
+                "params": self.params,
+                "compare_with": self.compare_with,
+            },
+            dagster_run_id=context.run_id,
+            partition_key=context.partition_key if context.has_partition_key else None,
+            created_at=created_at,
+            tags=dict(context.run.tags),
         )
 
 

@@ -29,16 +29,28 @@ def run_config(request: RunRequest, verbose: bool = False) -> dict[str, Any]:
 def execute_run(request: RunRequest, verbose: bool = False) -> None:
     """Build the definitions for the run's warehouse and execute the job in process.
 
-    execute_in_process uses an ephemeral Dagster instance, so nothing is written to
-    DAGSTER_HOME. An asset's exception is raised again here unchanged.
+    The process holds the warehouse lock for the whole run, so a second writer (another
+    command, a scheduled run) waits until this one has finished. execute_in_process uses an
+    ephemeral Dagster instance, so nothing is written to DAGSTER_HOME. An asset's exception is
+    raised again here unchanged.
     """
+    from clearance.warehouse_lock import exclusive_warehouse_lock
     from orchestration.defs.code_location import build_definitions
     from orchestration.defs.jobs import CLEARANCE_RUN_JOB
+    from orchestration.lib.run_request import TAG_COMPUTE_DATE, TAG_COUNTY
+    from orchestration.lib.steps import progress
 
     # dagster-dbt writes every dbt log line to stdout, which is kept for the run's summary:
     # they go to stderr when verbose and are dropped otherwise.
-    with contextlib.redirect_stdout(sys.stderr if verbose else io.StringIO()):
+    with (
+        exclusive_warehouse_lock(Path(request.warehouse), on_wait=progress.info),
+        contextlib.redirect_stdout(sys.stderr if verbose else io.StringIO()),
+    ):
         definitions = build_definitions(Path(request.warehouse))
         job = definitions.resolve_job_def(CLEARANCE_RUN_JOB)
-        result = job.execute_in_process(run_config=run_config(request, verbose))
+        result = job.execute_in_process(
+            run_config=run_config(request, verbose),
+            partition_key=request.county,
+            tags={TAG_COUNTY: request.county, TAG_COMPUTE_DATE: request.compute_date},
+        )
     logger.info("Dagster run %s finished: success=%s", result.run_id, result.success)

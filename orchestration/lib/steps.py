@@ -24,6 +24,8 @@ class LoadOutcome:
     lines_read: int
     lines_loaded: int
     lines_quarantined: int
+    # (file name, sha256) of each file, in load order.
+    file_hashes: tuple[tuple[str, str], ...] = ()
 
 
 def subject_key_file(warehouse: Path) -> Path:
@@ -32,10 +34,33 @@ def subject_key_file(warehouse: Path) -> Path:
     return Path(configured) if configured else warehouse.parent / "subject_key"
 
 
+def newest_landed_doj_paths(county: str) -> tuple[str, ...]:
+    """Return the files of the county's newest ready DOJ extract in its landing folder.
+
+    Raises ClearanceError when the landing folder holds no ready extract.
+    """
+    from clearance.counties import county_config, project_path
+    from clearance.errors import ClearanceError
+    from clearance.landing import DOJ_SUBFOLDER, newest_ready_extract
+
+    config = county_config(county)
+    folder = project_path(config["landing_folder"])
+    extract = newest_ready_extract(folder, float(config["settle_seconds"]))
+    if extract is None:
+        raise ClearanceError(
+            f"no ready DOJ extract for {county} in {folder / DOJ_SUBFOLDER}: put the extract "
+            "there with a .done marker beside it, or wait until it has settled "
+            f"({config['settle_seconds']} s)"
+        )
+    progress.info("newest extract in the landing folder: %s", extract.name)
+    return tuple(str(path) for path in extract.paths)
+
+
 def load_raw_layer(request: RunRequest) -> LoadOutcome:
     """Load the run's DOJ files and register the run, its policies and its subject keys.
 
-    The connection is closed before returning, because dbt opens the warehouse next and DuckDB
+    A request without DOJ files loads the county's newest ready extract from its landing
+    folder. The connection is closed before returning, because dbt opens the warehouse next and DuckDB
     allows one writer at a time.
     """
     from clearance.loading.doj_files import load_doj_files
@@ -44,15 +69,16 @@ def load_raw_layer(request: RunRequest) -> LoadOutcome:
     from clearance.runs import connect_warehouse, register_run
 
     policy = resolve_policy(request.options_file, request.policy, request.params)
+    doj_paths = request.doj_paths or newest_landed_doj_paths(request.county)
     warehouse = Path(request.warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = connect_warehouse(warehouse)
     try:
         create_raw_schema(con)
-        total = len(request.doj_paths)
+        total = len(doj_paths)
         progress.info("loading %d doj file%s ...", total, "" if total == 1 else "s")
         # One call loads every file in one transaction, so a bad file leaves nothing behind.
-        loaded_files = load_doj_files(con, [Path(path) for path in request.doj_paths])
+        loaded_files = load_doj_files(con, [Path(path) for path in doj_paths])
         for number, loaded in enumerate(loaded_files, start=1):
             progress.info(
                 "loaded doj file %d/%d: %s, %d lines read, %d quarantined",
@@ -84,4 +110,5 @@ def load_raw_layer(request: RunRequest) -> LoadOutcome:
         lines_read=sum(loaded.lines_read for loaded in loaded_files),
         lines_loaded=sum(loaded.lines_loaded for loaded in loaded_files),
         lines_quarantined=sum(loaded.lines_quarantined for loaded in loaded_files),
+        file_hashes=tuple((loaded.file_name, loaded.file_hash) for loaded in loaded_files),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from clearance.demo import county_folder_name, format_headline
+from clearance.demo import format_headline
 
 COUNTY = {
     "county": "SAN FRANCISCO",
@@ -21,17 +21,12 @@ SUMMARY = {
 
 
 def write_results(out_dir: Path, agreement: dict | None = None) -> Path:
-    results = out_dir / "results" / "san-francisco"
+    results = out_dir / "results" / "san_francisco" / "latest"
     results.mkdir(parents=True)
     (results / "summary.json").write_text(json.dumps(SUMMARY), encoding="utf-8")
     if agreement is not None:
         (results / "answer-key-agreement.json").write_text(json.dumps(agreement), encoding="utf-8")
     return results
-
-
-def test_county_folder_name() -> None:
-    assert county_folder_name("LOS ANGELES") == "los-angeles"
-    assert county_folder_name("SAN  LUIS OBISPO") == "san-luis-obispo"
 
 
 def test_headline_against_scaled_target(tmp_path: Path) -> None:

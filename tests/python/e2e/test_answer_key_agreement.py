@@ -129,7 +129,8 @@ def keyed_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     dagster_home.mkdir()
     completed = clearance(work, *run_args(work, folder), DAGSTER_HOME=str(dagster_home))
     assert completed.returncode == 0, completed.stderr[-4000:]
-    out_dir = work / "out"
+    # --out is the publish root; the run's outputs are in the folder `latest` points at.
+    out_dir = work / "out" / "san_joaquin" / "latest"
     figures = json.loads((out_dir / "answer-key-agreement.json").read_text(encoding="utf-8"))
     return {
         "work": work,

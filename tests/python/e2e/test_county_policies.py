@@ -20,6 +20,7 @@ import duckdb
 import pytest
 from clearance_command import clearance
 
+from clearance.counties import county_slug
 from clearance.doj_layout import DOJ_COLUMNS
 
 pytestmark = pytest.mark.slow
@@ -100,7 +101,8 @@ def run_policy(
         DAGSTER_HOME=str(dagster_home),
     )
     assert completed.returncode == 0, completed.stderr[-4000:]
-    with (out_dir / "Prop64_Results.csv").open(newline="", encoding="utf-8") as handle:
+    published = out_dir / county_slug(county) / "latest"
+    with (published / "Prop64_Results.csv").open(newline="", encoding="utf-8") as handle:
         return {
             (row["SUBJECT_ID"], row["CNT_ORDER"]): (
                 row["Eligibility Determination"],

@@ -134,7 +134,9 @@ def county_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     )
     return {
         "completed": completed,
-        "out_dir": out_dir,
+        # --out is the publish root; the run's outputs are in the folder `latest` points at.
+        "publish_root": out_dir,
+        "out_dir": out_dir / "san_joaquin" / "latest",
         "warehouse": warehouse,
         "dagster_home": dagster_home,
     }
@@ -161,9 +163,24 @@ def test_exports_are_owner_only(county_run: dict) -> None:
     out_dir = county_run["out_dir"]
     assert stat.S_IMODE(out_dir.stat().st_mode) == 0o700
     names = sorted(path.name for path in out_dir.iterdir())
-    assert names == sorted([*CSV_FILES, "summary.json"])
+    assert names == sorted([*CSV_FILES, "summary.json", "analyst.duckdb", "run-manifest.json"])
     for name in names:
         assert stat.S_IMODE((out_dir / name).stat().st_mode) == 0o600, name
+
+
+def test_run_publishes_into_its_own_folder(county_run: dict) -> None:
+    county_dir = county_run["publish_root"] / "san_joaquin"
+    assert stat.S_IMODE(county_run["publish_root"].stat().st_mode) == 0o700
+    assert stat.S_IMODE(county_dir.stat().st_mode) == 0o700
+    latest = county_dir / "latest"
+    assert latest.is_symlink()
+    run_folders = [path for path in county_dir.iterdir() if not path.is_symlink()]
+    assert len(run_folders) == 1
+    # A relative link to `<UTC time>-<run id>`, the run id being the one printed first.
+    target = os.readlink(latest)
+    assert target == run_folders[0].name
+    run_id = re.search(r"run ([0-9a-f]{32}):", county_run["completed"].stderr).group(1)
+    assert re.fullmatch(rf"\d{{8}}T\d{{6}}Z-{run_id}", target)
 
 
 def test_dagster_home_is_left_untouched(county_run: dict) -> None:

@@ -81,9 +81,12 @@ def test_job_covers_every_asset(definitions_and_warehouse) -> None:
     definitions, _ = definitions_and_warehouse
     job = definitions.resolve_job_def(CLEARANCE_RUN_JOB)
     assert sorted(node.name for node in job.graph.nodes) == [
+        "analyst_database",
         "clearance_dbt_models",
         "doj_exports",
+        "publication",
         "raw_doj_load",
+        "run_manifest",
     ]
 
 
@@ -93,6 +96,54 @@ def test_warehouse_writers_share_one_pool(definitions_and_warehouse) -> None:
     pools = {node.name: node.definition.pool for node in job.graph.nodes}
     assert pools["raw_doj_load"] == WAREHOUSE_POOL
     assert pools["clearance_dbt_models"] == WAREHOUSE_POOL
+    assert pools["run_manifest"] == WAREHOUSE_POOL
+    # The exports and the analyst database only read the warehouse, and publication only
+    # renames a link.
+    assert pools["doj_exports"] is None
+    assert pools["analyst_database"] is None
+    assert pools["publication"] is None
+
+
+def test_publication_is_downstream_of_every_output(definitions_and_warehouse) -> None:
+    definitions, _ = definitions_and_warehouse
+    graph = definitions.resolve_asset_graph()
+    upstream = graph.get(AssetKey("publication")).parent_keys
+    assert upstream == {AssetKey("run_manifest")}
+    manifest_parents = graph.get(AssetKey("run_manifest")).parent_keys
+    assert manifest_parents == {AssetKey("doj_exports"), AssetKey("analyst_database")}
+    analyst_parents = graph.get(AssetKey("analyst_database")).parent_keys
+    assert AssetKey(["marts", "fct_subject_relief"]) in analyst_parents
+    assert AssetKey(["marts", "fct_conviction_outcomes"]) in analyst_parents
+
+
+def test_every_asset_is_partitioned_by_county(definitions_and_warehouse) -> None:
+    definitions, _ = definitions_and_warehouse
+    graph = definitions.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if not node.is_materializable:
+            continue
+        keys = node.partitions_def.get_partition_keys()
+        assert len(keys) == 58, key.to_user_string()
+        assert "SAN FRANCISCO" in keys
+
+
+def test_job_runs_in_one_process_with_writer_tag(definitions_and_warehouse) -> None:
+    definitions, _ = definitions_and_warehouse
+    job = definitions.resolve_job_def(CLEARANCE_RUN_JOB)
+    assert job.executor_def.name == "in_process"
+    assert job.tags["clearance/warehouse"] == "writer"
+
+
+def test_schedule_and_sensor_target_the_job(definitions_and_warehouse) -> None:
+    definitions, _ = definitions_and_warehouse
+    schedule = definitions.resolve_schedule_def("county_schedule")
+    assert schedule.cron_schedule == "0 6 1 * *"
+    assert schedule.execution_timezone == "America/Los_Angeles"
+    assert schedule.job_name == CLEARANCE_RUN_JOB
+    sensor = definitions.resolve_sensor_def("landing_sensor")
+    assert sensor.job_name == CLEARANCE_RUN_JOB
+    assert sensor.minimum_interval_seconds == 60
 
 
 def test_manifest_older_than_project_is_stale(tmp_path) -> None:

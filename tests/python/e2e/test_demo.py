@@ -41,11 +41,11 @@ def test_demo_runs_each_county_under_its_policy(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr[-4000:]
 
     for folder, county, policy in (
-        ("los-angeles", "LOS ANGELES", "la-pilot-2019"),
-        ("san-francisco", "SAN FRANCISCO", "sf-2019"),
+        ("los_angeles", "LOS ANGELES", "la-pilot-2019"),
+        ("san_francisco", "SAN FRANCISCO", "sf-2019"),
     ):
         summary = json.loads(
-            (tmp_path / "results" / folder / "summary.json").read_text(encoding="utf-8")
+            (tmp_path / "results" / folder / "latest" / "summary.json").read_text(encoding="utf-8")
         )
         assert summary["county"] == county
         assert summary["policy"]["name"] == policy

@@ -50,7 +50,8 @@ def test_run_agrees_with_answer_key(work: Path, county, slug, policy, other) -> 
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr[-4000:]
 
-    figures = json.loads((out_dir / "answer-key-agreement.json").read_text(encoding="utf-8"))
+    published = out_dir / slug / "latest"
+    figures = json.loads((published / "answer-key-agreement.json").read_text(encoding="utf-8"))
     assert {entry["policy"] for entry in figures["policies"]} == KEY_POLICIES
     for entry in figures["policies"]:
         assert entry["convictions"] > 0, entry["policy"]

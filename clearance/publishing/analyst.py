@@ -1,0 +1,205 @@
+"""The analyst database: a separate DuckDB file with a run's marts and no personal data.
+
+Analysts open this file instead of the restricted warehouse. Subjects appear only under their
+pseudonymous `subject_key`. Every column is named here, so a column added to a mart later
+stays out until someone decides it may leave the warehouse. Left out on purpose:
+
+- names, dates of birth, CII numbers, DOJ subject ids and case numbers, which no mart carries;
+- `cnt_order`, whose first six digits are the case number, and the ids built from it: a
+  conviction is numbered 1, 2, ... within its subject instead;
+- disposition dates and rule facts (`decision_fact`, `skipped_rules`), which quote a person's
+  dates and ages: the decade of disposition and the deciding rule stay;
+- gender, race and age band per subject, which appear only as counts per group, with counts
+  from 1 to 10 suppressed (null), as the privacy rules require of any breakdown.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from clearance.settings import duckdb_memory_limit
+
+logger = logging.getLogger(__name__)
+
+ANALYST_DATABASE = "analyst.duckdb"
+FILE_MODE = 0o600
+# Counts from 1 to this are suppressed in group breakdowns.
+SMALL_CELL_MAX = 10
+
+# (table, select statement over the attached warehouse). `$run_id` is bound as a parameter.
+ANALYST_TABLES: tuple[tuple[str, str], ...] = (
+    (
+        "run",
+        """
+        select
+            $run_id as run_id,
+            any_value(county) as county,
+            any_value(compute_date) as compute_date,
+            any_value(policy_name) filter (where policy_role = 'county') as county_policy_name,
+        from warehouse.marts.fct_county_impact
+        """,
+    ),
+    (
+        "conviction_outcomes",
+        """
+        select
+            policy_name,
+            policy_role,
+            policy_order,
+            policy_scope,
+            subject_key,
+            row_number() over (
+                partition by policy_name, subject_key order by cnt_order
+            ) as conviction_number,
+            section,
+            subsections,
+            attempt_prefix,
+            book_flag,
+            level,
+            is_felony,
+            disposition_decade,
+            determination,
+            reason,
+            grants_relief,
+            rule_number,
+            rule_id,
+            decision_note,
+            skipped_rule_count,
+        from warehouse.marts.fct_conviction_outcomes
+        order by policy_order, subject_key, conviction_number
+        """,
+    ),
+    (
+        "subject_relief",
+        """
+        select
+            policy_name,
+            policy_role,
+            policy_order,
+            subject_key,
+            conviction_count,
+            dismissed_conviction_count,
+            reduced_conviction_count,
+            dismissed_related_charge_count,
+            has_some_relief,
+            had_felony,
+            has_no_felony_left,
+            has_no_conviction_left,
+            had_conviction_last_7_years,
+            has_no_conviction_last_7_years_left,
+        from warehouse.marts.fct_subject_relief
+        order by policy_order, subject_key
+        """,
+    ),
+    (
+        "relief_by_group",
+        f"""
+        with groups as (
+            select
+                policy_name,
+                policy_order,
+                gender,
+                race_descr,
+                age_band,
+                count(*) as subjects,
+                count_if(has_some_relief) as subjects_with_some_relief,
+                count_if(has_no_conviction_left) as subjects_with_no_conviction_left,
+            from warehouse.marts.fct_subject_relief
+            group by all
+        )
+        select
+            policy_name,
+            policy_order,
+            gender,
+            race_descr,
+            age_band,
+            case when subjects > {SMALL_CELL_MAX} then subjects end as subjects,
+            case
+                when subjects_with_some_relief = 0 or subjects_with_some_relief > {SMALL_CELL_MAX}
+                    then subjects_with_some_relief
+            end as subjects_with_some_relief,
+            case
+                when subjects_with_no_conviction_left = 0
+                    or subjects_with_no_conviction_left > {SMALL_CELL_MAX}
+                    then subjects_with_no_conviction_left
+            end as subjects_with_no_conviction_left,
+        from groups
+        order by policy_order, gender, race_descr, age_band
+        """,
+    ),
+    ("county_impact", "select * from warehouse.marts.fct_county_impact order by policy_order"),
+    (
+        "outcome_reasons",
+        """
+        select policy_name, policy_role, policy_order, determination, reason, convictions, subjects,
+        from warehouse.marts.fct_outcome_reasons
+        order by policy_order, determination, reason
+        """,
+    ),
+    (
+        "withholding_rules",
+        """
+        select
+            policy_name, policy_order, rule_number, rule_id, determinations, convictions,
+            subjects, subject_rank,
+        from warehouse.marts.fct_withholding_rules
+        order by policy_order, rule_number
+        """,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class AnalystDatabase:
+    """The written analyst database and the rows of each of its tables."""
+
+    path: Path
+    row_counts: dict[str, int]
+
+
+def write_analyst_database(warehouse: Path, run_id: str, folder: Path) -> AnalystDatabase:
+    """Write `analyst.duckdb` into the run folder from the marts of the warehouse's last build.
+
+    The file is built under a temporary name and renamed when complete, so the folder never
+    holds a partial analyst database. The warehouse is attached read-only.
+    """
+    path = folder / ANALYST_DATABASE
+    partial = folder / f".{ANALYST_DATABASE}.partial"
+    partial.unlink(missing_ok=True)
+    spill = folder / ".duckdb_tmp"
+    row_counts: dict[str, int] = {}
+    try:
+        with duckdb.connect(
+            str(partial),
+            config={
+                "memory_limit": duckdb_memory_limit(),
+                "temp_directory": str(spill),
+            },
+        ) as con:
+            con.execute(f"attach '{_sql_text(warehouse)}' as warehouse (read_only)")
+            for table, select in ANALYST_TABLES:
+                parameters = {"run_id": run_id} if "$run_id" in select else {}
+                con.execute(f"create table {table} as {select}", parameters)
+                row_counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+            con.execute("detach warehouse")
+        # DuckDB creates the file with the process umask; the run folder is 0700, so no one
+        # else could open it before this.
+        os.chmod(partial, FILE_MODE)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+        partial.with_name(partial.name + ".wal").unlink(missing_ok=True)
+        shutil.rmtree(spill, ignore_errors=True)
+    logger.info("Wrote the analyst database %s: %s", path, row_counts)
+    return AnalystDatabase(path=path, row_counts=row_counts)
+
+
+def _sql_text(path: Path) -> str:
+    # ATTACH takes no bound parameter for its path, so the quote is doubled instead.
+    return str(path).replace("'", "''")
