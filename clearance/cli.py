@@ -142,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
             "the answer key of generated DOJ files (answer-key.csv): after the run, compare "
             "every determination with it and write answer-key-agreement.txt to --out. "
             "Default: answer-key.csv when it sits beside a DOJ file and the generator's "
-            "manifest.json. The run takes the key's compute date unless --compute-at gives it"
+            "manifest.json. The run takes the key's compute date; a different --compute-at "
+            "is rejected"
         ),
     )
     answer_key.add_argument(
@@ -227,13 +228,16 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_generate_parser(subcommands: argparse._SubParsersAction) -> None:
     generate = subcommands.add_parser(
         "generate",
-        help="write synthetic DOJ research files with a generation manifest",
+        help="write synthetic DOJ files, court extracts and their keys, with a manifest",
         description=(
             "Write synthetic DOJ research files for one or more counties: whole criminal "
             "histories of invented people, each with a Prop 64 conviction in the county, and "
             "every quirk of the real files at the rate the calibration table "
-            "(clearance/synthetic/generator/calibration.yaml) sets. manifest.json beside the "
-            "files lists them with their row counts, the scaled targets and the quirk rates."
+            "(clearance/synthetic/generator/calibration.yaml) sets. Also each county's court "
+            "extract with its mapping file, answer-key.csv (what each built-in policy should "
+            "decide for every Prop 64 conviction), court-link-key.csv (which court charge "
+            "records which DOJ conviction), and manifest.json (files, row counts, scaled "
+            "targets, quirk rates). DIR must be empty or new."
         ),
     )
     generate.add_argument(
@@ -241,7 +245,7 @@ def _add_generate_parser(subcommands: argparse._SubParsersAction) -> None:
         action="append",
         required=True,
         metavar="NAME",
-        help='a calibrated county, e.g. "LOS ANGELES" or "SAN FRANCISCO"; repeat for several',
+        help='a calibrated county: "LOS ANGELES" or "SAN FRANCISCO"; repeat for both',
     )
     generate.add_argument(
         "--seed", type=int, required=True, help="seed; the same seed gives the same bytes"
@@ -517,6 +521,12 @@ def generate_command(args: argparse.Namespace) -> int:
 
     counties = [county.strip().upper() for county in args.county]
     out_dir = _check_out_dir(args.out)
+    # Files left from another call would sit beside the new manifest and answer key, and a run
+    # would then compare them with the wrong key.
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        raise ClearanceError(
+            f"--out {args.out}: the folder is not empty; give a new or empty folder"
+        )
     started = time.monotonic()
     manifest = generate(counties, args.seed, out_dir, scale=args.scale, files=args.files)
     elapsed = time.monotonic() - started

@@ -264,7 +264,7 @@ def format_short(report: AgreementReport, out_dir: Path) -> str:
     lines = [f"Answer key:                 {report.key_path}"]
     for policy in report.policies:
         lines.append(
-            f"  {policy.policy + ':':<26}{policy.agreed} of {policy.convictions} agree "
+            f"  {policy.policy + ':':<26} {policy.agreed} of {policy.convictions} agree "
             f"({_percent(policy.agreed, policy.convictions)}); {policy.disagreed} differ, "
             f"{policy.key_only} only in the key, {policy.pipeline_only} only in the run"
         )

@@ -192,3 +192,15 @@ def _iso(text: str) -> str:
 
 def _is_prop64(row: dict[str, str]) -> bool:
     return is_prop64_text(counting_offense(row))
+
+
+def test_generate_rejects_folder_with_files(tmp_path: Path) -> None:
+    (tmp_path / "san_francisco_doj.csv").write_text("left from an earlier call\n", encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "clearance.cli", "generate", "--county", "LOS ANGELES",
+         "--seed", "1", "--scale", "0.001", "--out", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "the folder is not empty" in completed.stderr
+    assert not (tmp_path / MANIFEST_NAME).exists()
