@@ -25,6 +25,8 @@ class ClearanceRun(ConfigurableResource):
     policy: str | None = None
     params: list[str] = []
     compare_with: list[str] = []
+    court_paths: list[str] = []
+    court_mapping_paths: list[str] = []
 
     def request(self) -> RunRequest:
         """Return the settings as a RunRequest."""
@@ -39,6 +41,8 @@ class ClearanceRun(ConfigurableResource):
             policy=self.policy,
             params=tuple(self.params),
             compare_with=tuple(self.compare_with),
+            court_paths=tuple(self.court_paths),
+            court_mapping_paths=tuple(self.court_mapping_paths),
         )
 
 

@@ -24,6 +24,9 @@ class RunRequest:
     policy: str | None = None
     params: tuple[str, ...] = field(default_factory=tuple)
     compare_with: tuple[str, ...] = field(default_factory=tuple)
+    # Court extracts and their mapping files, pairwise in the same order.
+    court_paths: tuple[str, ...] = field(default_factory=tuple)
+    court_mapping_paths: tuple[str, ...] = field(default_factory=tuple)
 
     def to_config(self) -> dict[str, Any]:
         """Return the fields as plain JSON values, the form of Dagster run config."""
@@ -38,6 +41,8 @@ class RunRequest:
             "policy": self.policy,
             "params": list(self.params),
             "compare_with": list(self.compare_with),
+            "court_paths": list(self.court_paths),
+            "court_mapping_paths": list(self.court_mapping_paths),
         }
 
 
