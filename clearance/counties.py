@@ -47,7 +47,9 @@ def county_config(county: str, path: Path = COUNTY_CONFIG_FILE) -> dict[str, Any
         raise ClearanceError(f"{path}: unknown county {', '.join(unknown)} under counties")
     config = _merged(copy.deepcopy(data.get("defaults") or {}), overrides.get(name) or {})
     config["county"] = name
-    config["landing_folder"] = str(config.get("landing_folder", "")).format(county=county_slug(name))
+    config["landing_folder"] = str(config.get("landing_folder", "")).format(
+        county=county_slug(name)
+    )
     return config
 
 
