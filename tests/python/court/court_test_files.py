@@ -87,3 +87,43 @@ def write_mapping(path: Path, **changes) -> Path:
     """Write MAPPING with top-level keys replaced by changes to path."""
     path.write_text(yaml.safe_dump({**MAPPING, **changes}, sort_keys=False), encoding="utf-8")
     return path
+
+
+def doj_conviction_line(
+    record_id: str,
+    subject_id: str,
+    *,
+    name: str,
+    dob: str,
+    cii: str,
+    date: str,
+    offense: str,
+    ofn: str = "",
+    level: str = "FELONY",
+) -> str:
+    """Return one DOJ court-action line: a conviction in Los Angeles, count 1 of cycle 1."""
+    from clearance.doj_layout import DOJ_COLUMNS
+
+    values = {
+        "RECORD_ID": record_id,
+        "SUBJECT_ID": subject_id,
+        "CII_NUMBER": cii,
+        "PRI_NAME": f'"{name}"',
+        "GENDER": "MALE",
+        "PRI_DOB": dob,
+        "CYC_ORDER": "001",
+        "CYC_DATE": date,
+        "STP_ORDER": "002",
+        "STP_EVENT_DATE": date,
+        "STP_TYPE_DESCR": "COURT ACTION",
+        "STP_ORI_CNTY_NAME": "LOS ANGELES",
+        "CNT_ORDER": "001002001000",
+        "DISP_DATE": date,
+        "OFN": ofn,
+        "OFFENSE_DESCR": offense,
+        "OFFENSE_TOC": level[0],
+        "DISP_DESCR": "CONVICTED-PROBATION",
+        "CONV_STAT_DESCR": level,
+        "END_OF_REC": "END",
+    }
+    return ",".join(values.get(column, "") for column in DOJ_COLUMNS)
