@@ -51,11 +51,11 @@ ranked as (
         *,
         row_number() over (
             partition by court_charge_id
-            order by is_same_position desc, is_same_dob desc, is_same_last_name desc, conviction_id
+            order by is_same_position desc, is_same_dob desc, is_same_last_name desc, conviction_id asc
         ) as rank_for_court,
         row_number() over (
             partition by conviction_id
-            order by is_same_position desc, is_same_dob desc, is_same_last_name desc, court_charge_id
+            order by is_same_position desc, is_same_dob desc, is_same_last_name desc, court_charge_id asc
         ) as rank_for_doj,
     from candidates
 ),

@@ -15,10 +15,10 @@ ranked_scores as (
     select
         *,
         row_number() over (
-            partition by court_charge_id order by match_weight desc, conviction_id
+            partition by court_charge_id order by match_weight desc, conviction_id asc
         ) as rank_for_court,
         row_number() over (
-            partition by conviction_id order by match_weight desc, court_charge_id
+            partition by conviction_id order by match_weight desc, court_charge_id asc
         ) as rank_for_doj,
     from person_link_scores
 ),

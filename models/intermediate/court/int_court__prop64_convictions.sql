@@ -46,7 +46,7 @@ linked_doj as (
         county_court_convictions.relief_status,
         county_court_convictions.relief_date,
         county_doj_convictions.section,
-        county_doj_convictions.level,
+        county_doj_convictions.level as conviction_level,
         county_doj_convictions.disposition_date_start as disposition_date,
     from county_doj_convictions
     left join links
@@ -69,7 +69,7 @@ court_only as (
         county_court_convictions.section,
         case county_court_convictions.charge_level
             when 'F' then 'FELONY' when 'M' then 'MISDEMEANOR' when 'I' then 'INFRACTION'
-        end as level,
+        end as conviction_level,
         county_court_convictions.disposition_date,
     from county_court_convictions
     anti join links
@@ -102,7 +102,7 @@ final as (
         conviction_id is not null and doj_case_numbers is null and court_case_number is not null
             as is_case_number_from_court,
         section,
-        level,
+        conviction_level,
         disposition_date,
         relief_status,
         relief_date,
