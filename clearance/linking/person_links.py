@@ -3,8 +3,10 @@
 The model is Fellegi-Sunter with fixed parameters, not trained per run: a county's run must give
 the same links on the same files, and expectation maximisation on a few hundred unlinked
 records is unstable. Pairs are only compared within the same county, section and disposition
-date (the day, or the DOJ's month or year when that is all it has), so the comparisons below
-only decide whether two records of one conviction are the same person.
+date. That date is the day, or the DOJ's month or year when the DOJ date is partial. So the
+comparisons below only decide whether two records of one conviction are the same person.
+The link threshold (0.9) and the review band are applied in the dbt models int_court__links
+and int_court__link_reviews.
 
 NOTE: the m and u probabilities are estimates from the generator's calibrated quirk rates
 (names swapped, shortened or mistyped, missing CII and date of birth), not from real court
@@ -17,11 +19,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-
-# A pair at or above this match probability is a link; pairs between REVIEW_PROBABILITY and it
-# are listed for review. Scores on generated Los Angeles and San Francisco fall near 0 or 1.
-LINK_PROBABILITY = 0.9
-REVIEW_PROBABILITY = 0.5
 
 # Among convictions of one section on one day in one county, about one pair in ten is the same
 # conviction: an estimate for the prior that Splink turns into match weights.
@@ -147,8 +144,8 @@ SCORE_SCHEMA = pa.schema(
 def score_person_links(records: pa.Table, memory_limit: str = "1GB") -> pa.Table:
     """Return every compared court-DOJ pair with its Splink match weight and probability.
 
-    records holds both sides in the shape of int_court__person_link_inputs, told apart by
-    source_dataset. Splink works in its own in-memory DuckDB, so its work tables never reach
+    records holds both sides in the shape of int_court__person_link_inputs, with
+    source_dataset `court` or `doj`. Splink works in its own in-memory DuckDB, so its work tables never reach
     the warehouse.
     """
     from splink import Linker, SettingsCreator

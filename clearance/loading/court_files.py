@@ -122,6 +122,8 @@ def register_run_court_files(
                 f"(same content and mapping as {earlier.file_path})"
             )
         seen[loaded.load_id] = loaded
+    if not loaded_files:
+        return
     create_court_schema(con)
     con.executemany(
         "insert into raw.run_court_files (run_id, load_id, file_order) values (?, ?, ?)",

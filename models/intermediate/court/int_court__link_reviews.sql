@@ -1,6 +1,6 @@
 -- Pairs scored by person near the link threshold, for a person to confirm or reject: one row
 -- per pair with a match probability from 0.5 up to 0.99. Linked pairs in that band are listed
--- too, marked is_linked, so a reviewer sees both sides of the threshold.
+-- too, marked is_linked, so a reviewer can check both sides of the threshold.
 with
 
 person_link_scores as (

@@ -1,6 +1,6 @@
 -- One row per court Prop 64 conviction linked to a DOJ conviction: by case number first, then
 -- by person where the Splink match probability reaches the link threshold and the pair is
--- each side's best. The threshold lives in clearance/linking/person_links.py (0.9).
+-- each side's best. The threshold is the dbt variable court_link_probability (default 0.9).
 with
 
 case_number_links as (

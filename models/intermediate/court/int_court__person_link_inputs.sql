@@ -1,7 +1,7 @@
 -- The records left for linking by person: court Prop 64 convictions and DOJ Prop 64
 -- convictions of the court's county that no case number linked, in one shape. A court date is
--- one day; a DOJ date can be a month or a year, so each record carries the blocking keys its
--- precision allows and a court record meets a DOJ record only on a key both have.
+-- one day, but a DOJ date can be a month or a year. Each record carries the blocking keys its
+-- precision allows, so a court record meets a DOJ record only on a key both have.
 with
 
 court_charges as (

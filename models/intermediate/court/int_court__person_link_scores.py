@@ -1,7 +1,7 @@
 """One row per court-DOJ pair that Splink compared, with its match weight and probability.
 
 Grain: one court Prop 64 conviction and one DOJ Prop 64 conviction that share county, section
-and a disposition date, neither linked by case number. clearance/linking/person_links.py holds
+and a disposition date, neither linked by case number. clearance/linking/person_links.py defines
 the model and its parameters.
 """
 
