@@ -76,6 +76,26 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     run.add_argument(
+        "--court",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=(
+            "a superior-court case extract (CSV) to link with the DOJ files; give its "
+            "--court-mapping right after it; repeat the pair for several courts"
+        ),
+    )
+    run.add_argument(
+        "--court-mapping",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=(
+            "the mapping file (YAML) of the --court file before it: column names, date "
+            "format, case-number and charge-code patterns (docs/court-extract.md)"
+        ),
+    )
+    run.add_argument(
         "--county",
         required=True,
         metavar="NAME",
@@ -359,6 +379,29 @@ def _check_input_files(paths: Sequence[str]) -> list[Path]:
     return checked
 
 
+def _check_court_inputs(
+    courts: Sequence[str], mappings: Sequence[str]
+) -> tuple[list[Path], list[Path]]:
+    """Check that --court and --court-mapping come in pairs and that every mapping is valid."""
+    from clearance.loading.court_mapping import read_court_mapping
+
+    if len(courts) != len(mappings):
+        raise ClearanceError(
+            f"give one --court-mapping for each --court: got {len(courts)} --court and "
+            f"{len(mappings)} --court-mapping"
+        )
+    court_paths: list[Path] = []
+    for text in courts:
+        path = Path(text)
+        if not path.is_file():
+            raise ClearanceError(f"court file not found: {text}")
+        court_paths.append(path.resolve())
+    mapping_paths = [Path(text).resolve() for text in mappings]
+    for path in mapping_paths:
+        read_court_mapping(path)
+    return court_paths, mapping_paths
+
+
 def _check_out_dir(text: str) -> Path:
     out_dir = Path(text).resolve()
     if out_dir.exists() and not out_dir.is_dir():
@@ -379,6 +422,7 @@ def run_command(args: argparse.Namespace) -> int:
     resolve_other_policies(args.compare_with)
     doj_paths = _check_input_files(args.doj)
     publish_root = _check_out_dir(args.out)
+    court_paths, court_mapping_paths = _check_court_inputs(args.court, args.court_mapping)
     warehouse = Path(args.warehouse).resolve() if args.warehouse else warehouse_path().resolve()
     county = args.county.strip().upper()
 
@@ -400,6 +444,8 @@ def run_command(args: argparse.Namespace) -> int:
         policy=args.policy,
         params=tuple(args.param),
         compare_with=tuple(args.compare_with),
+        court_paths=tuple(str(path) for path in court_paths),
+        court_mapping_paths=tuple(str(path) for path in court_mapping_paths),
     )
     progress.info(
         "run %s: county %s, policy %s, compute date %s",

@@ -161,6 +161,9 @@ RAW_SCHEMA_DDL: tuple[str, ...] = (
 
 
 def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema and its tables when they do not exist yet."""
+    """Create the raw schema and its tables, court tables included, when they do not exist yet."""
+    from clearance.loading.court_schema import create_court_schema
+
     for statement in RAW_SCHEMA_DDL:
         con.execute(statement)
+    create_court_schema(con)

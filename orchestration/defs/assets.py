@@ -52,6 +52,10 @@ RAW_TABLES = (
     "run_files",
     "run_policy_rules",
     "run_subject_keys",
+    "court_files",
+    "court_rows",
+    "court_quarantine",
+    "run_court_files",
 )
 
 

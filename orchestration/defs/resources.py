@@ -32,6 +32,8 @@ class ClearanceRun(ConfigurableResource):
     policy: str | None = None
     params: list[str] = []
     compare_with: list[str] = []
+    court_paths: list[str] = []
+    court_mapping_paths: list[str] = []
 
     def request(self, context: AssetExecutionContext) -> RunRequest:
         """Return the run's complete settings for the step that `context` belongs to."""
@@ -50,6 +52,8 @@ class ClearanceRun(ConfigurableResource):
                 "policy": self.policy,
                 "params": self.params,
                 "compare_with": self.compare_with,
+                "court_paths": self.court_paths,
+                "court_mapping_paths": self.court_mapping_paths,
             },
             dagster_run_id=context.run_id,
             partition_key=context.partition_key if context.has_partition_key else None,

@@ -42,6 +42,9 @@ class RunRequest:
     policy: str | None = None
     params: tuple[str, ...] = field(default_factory=tuple)
     compare_with: tuple[str, ...] = field(default_factory=tuple)
+    # Court extracts and their mapping files, pairwise in the same order.
+    court_paths: tuple[str, ...] = field(default_factory=tuple)
+    court_mapping_paths: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def out_dir(self) -> str:
@@ -79,6 +82,8 @@ class RunRequest:
             "policy": self.policy,
             "params": list(self.params),
             "compare_with": list(self.compare_with),
+            "court_paths": list(self.court_paths),
+            "court_mapping_paths": list(self.court_mapping_paths),
         }
 
 
@@ -135,6 +140,8 @@ def resolve_request(
         policy=policy,
         params=params,
         compare_with=tuple(settings.get("compare_with") or ()),
+        court_paths=tuple(settings.get("court_paths") or ()),
+        court_mapping_paths=tuple(settings.get("court_mapping_paths") or ()),
     )
 
 

@@ -56,6 +56,33 @@ def newest_landed_doj_paths(county: str) -> tuple[str, ...]:
     return tuple(str(path) for path in extract.paths)
 
 
+def load_court_layer(con, request: RunRequest) -> list:
+    """Load the run's court extracts with their mapping files; an empty list without any."""
+    from clearance.loading.court_files import CourtFileInput, load_court_files
+
+    if not request.court_paths:
+        return []
+    total = len(request.court_paths)
+    progress.info("loading %d court file%s ...", total, "" if total == 1 else "s")
+    loaded_files = load_court_files(
+        con,
+        [
+            CourtFileInput(Path(path), Path(mapping))
+            for path, mapping in zip(request.court_paths, request.court_mapping_paths, strict=True)
+        ],
+    )
+    for number, loaded in enumerate(loaded_files, start=1):
+        progress.info(
+            "loaded court file %d/%d: %s, %d rows read, %d quarantined",
+            number,
+            total,
+            loaded.file_name,
+            loaded.rows_read,
+            loaded.rows_quarantined,
+        )
+    return loaded_files
+
+
 def load_raw_layer(request: RunRequest) -> LoadOutcome:
     """Load the run's DOJ files and register the run, its policies and its subject keys.
 
@@ -63,6 +90,7 @@ def load_raw_layer(request: RunRequest) -> LoadOutcome:
     folder. The connection is closed before returning, because dbt opens the warehouse next and DuckDB
     allows one writer at a time.
     """
+    from clearance.loading.court_files import register_run_court_files
     from clearance.loading.doj_files import load_doj_files
     from clearance.policies import write_run_policy_rules
     from clearance.pseudonym import load_or_create_secret, write_subject_keys
@@ -88,6 +116,7 @@ def load_raw_layer(request: RunRequest) -> LoadOutcome:
                 loaded.lines_read,
                 loaded.lines_quarantined,
             )
+        loaded_court_files = load_court_layer(con, request)
         register_run(
             con,
             run_id=request.run_id,
@@ -97,6 +126,7 @@ def load_raw_layer(request: RunRequest) -> LoadOutcome:
             compute_date=date.fromisoformat(request.compute_date),
             loaded_files=loaded_files,
         )
+        register_run_court_files(con, request.run_id, loaded_court_files)
         write_run_policy_rules(
             con, request.run_id, policy, resolve_other_policies(request.compare_with)
         )

@@ -379,7 +379,7 @@ def create_counts(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> N
         planned_offenses as (
             select
                 subject,
-                {_with_subsection_if('scenario_offenses', "drawn_spelling", prop64_subsections)}
+                {_with_subsection_if("scenario_offenses", "drawn_spelling", prop64_subsections)}
                     as candidates,
                 candidates[1 + pick(subject, cycle, 1, 'prop64', len(candidates))] as planned_index,
                 {prop64_sections}[planned_index] as planned_section,
@@ -443,7 +443,7 @@ def create_counts(con: duckdb.DuckDBPyConnection, calibration: Calibration) -> N
                         and is_before_planned then {burglary_number}
                     else drawn_other_count_index
                 end as other_index,
-                {_with_subsection_if('offense_candidates', 'drawn_spelling', prop64_subsections)}
+                {_with_subsection_if("offense_candidates", "drawn_spelling", prop64_subsections)}
                     as spelled_candidates,
                 spelled_candidates[
                     1 + pick(subject, cycle, count_number, 'prop64', len(spelled_candidates))

@@ -1,0 +1,1 @@
+"""Linking court charges to DOJ convictions."""

@@ -1,0 +1,134 @@
+"""Court extracts load through their mapping: canonical rows, quarantine, failures and reuse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from court_test_files import COURT_HEADER, court_line, write_court_file, write_mapping
+
+from clearance.loading.court_files import CourtFileInput, load_court_files
+from clearance.loading.errors import InputFileError
+
+
+def load(con, court: Path, mapping: Path):
+    return load_court_files(con, [CourtFileInput(court, mapping)])
+
+
+def test_rows_map_onto_canonical_columns(warehouse, tmp_path: Path):
+    court = write_court_file(
+        tmp_path / "court.csv",
+        [
+            court_line("BA100012345", "1", code="664/HS 11359(A)", relief="11361.8 granted",
+                       relief_date="02/01/2018"),
+            court_line("MA100000007-02", "2", code="PC 647(F)", level="M", dob=""),
+        ],
+    )  # fmt: skip
+    mapping = write_mapping(tmp_path / "mapping.yaml")
+
+    [loaded] = load(warehouse, court, mapping)
+
+    assert (loaded.rows_read, loaded.rows_loaded, loaded.rows_quarantined) == (2, 2, 0)
+    rows = warehouse.execute(
+        """
+        select line_number, case_level, case_year, case_serial, charge_prefix, charge_book,
+            charge_section, charge_subsection, disposition_date, defendant_dob, relief_status,
+            relief_date
+        from raw.court_rows order by line_number
+        """
+    ).fetchall()
+    # Line 1 is the header; the serial loses its zero padding and the defendant suffix.
+    assert rows[0] == (
+        2, "F", "10", "12345", "attempt", "HS", "11359", "(A)", "2010-03-15", "1980-01-01",
+        "11361.8 GRANTED", "2018-02-01",
+    )  # fmt: skip
+    assert rows[1] == (
+        3, "M", "10", "7", None, "PC", "647", "(F)", "2010-03-15", None, None, None,
+    )  # fmt: skip
+
+
+def test_bad_rows_are_quarantined_with_line_and_column(warehouse, tmp_path: Path):
+    good = [court_line(f"BA1000{n:05d}") for n in range(1, 28)]
+    court = write_court_file(
+        tmp_path / "court.csv",
+        [
+            *good,  # lines 2-28
+            court_line("BA100000001"),  # line 29: same case and charge as line 2
+            court_line("BA109999999", disposition_date="13/45/2010"),  # line 30
+            court_line("BA109999998") + ",EXTRA",  # line 31
+            court_line("BA109999997", seq="A"),  # line 32
+        ],
+    )
+    mapping = write_mapping(tmp_path / "mapping.yaml")
+
+    [loaded] = load(warehouse, court, mapping)
+
+    assert (loaded.rows_read, loaded.rows_loaded, loaded.rows_quarantined) == (31, 27, 4)
+    quarantined = warehouse.execute(
+        "select line_number, column_name, reason from raw.court_quarantine order by line_number"
+    ).fetchall()
+    assert quarantined == [
+        (29, "CASE_NO", "duplicate case_number and charge_seq of line 2"),
+        (30, "DISPO_DT", "invalid date in disposition_date: expected %m/%d/%Y"),
+        (31, None, "expected 15 fields, found 16"),
+        (32, "CHG_SEQ", "charge_seq is not a whole number"),
+    ]
+    [(files_read, files_loaded, files_quarantined)] = warehouse.execute(
+        "select rows_read, rows_loaded, rows_quarantined from raw.court_files"
+    ).fetchall()
+    assert files_read == files_loaded + files_quarantined == 31
+
+
+def test_mapping_naming_missing_column_fails(warehouse, tmp_path: Path):
+    court = write_court_file(
+        tmp_path / "court.csv", [court_line("BA100000001")],
+        header=COURT_HEADER.replace("DISPO_DT", "DISPOSED_ON"),
+    )  # fmt: skip
+    mapping = write_mapping(tmp_path / "mapping.yaml")
+
+    with pytest.raises(InputFileError, match=r"column DISPO_DT \(canonical disposition_date\)"):
+        load(warehouse, court, mapping)
+
+    assert warehouse.execute("select count(*) from raw.court_files").fetchall() == [(0,)]
+
+
+def test_wrong_date_format_fails_the_file(warehouse, tmp_path: Path):
+    # Days above 12 do not parse as months: 2 of 3 disposition dates are invalid under %d/%m/%Y.
+    court = write_court_file(
+        tmp_path / "court.csv",
+        [
+            court_line("BA100000001", disposition_date="03/15/2010"),
+            court_line("BA100000002", disposition_date="04/20/2010"),
+            court_line("BA100000003", disposition_date="05/05/2010"),
+        ],
+    )
+    mapping = write_mapping(tmp_path / "mapping.yaml", date_format="%d/%m/%Y")
+
+    with pytest.raises(InputFileError, match=r"2 of 3 values in column DISPO_DT"):
+        load(warehouse, court, mapping)
+
+    assert warehouse.execute("select count(*) from raw.court_rows").fetchall() == [(0,)]
+
+
+def test_mapping_without_required_column_fails(tmp_path: Path, warehouse):
+    court = write_court_file(tmp_path / "court.csv", [court_line("BA100000001")])
+    mapping = write_mapping(tmp_path / "mapping.yaml", columns={"case_number": "CASE_NO"})
+
+    with pytest.raises(InputFileError, match=r"columns\.defendant_name is missing"):
+        load(warehouse, court, mapping)
+
+
+def test_same_file_and_mapping_is_reused(warehouse, tmp_path: Path):
+    court = write_court_file(tmp_path / "court.csv", [court_line("BA100000001")])
+    mapping = write_mapping(tmp_path / "mapping.yaml")
+
+    [first] = load(warehouse, court, mapping)
+    [second] = load(warehouse, court, mapping)
+    other_mapping = write_mapping(tmp_path / "other.yaml", court_county="VENTURA")
+    [third] = load(warehouse, court, other_mapping)
+
+    assert not first.reused
+    assert second.reused
+    assert second.load_id == first.load_id
+    assert not third.reused
+    assert warehouse.execute("select count(*) from raw.court_rows").fetchall() == [(2,)]
