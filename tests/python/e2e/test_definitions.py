@@ -42,7 +42,10 @@ def test_run_selector_builds_models_and_run_checks(tmp_path: Path) -> None:
 
     every = run_dbt(["ls", "--resource-type", "model", "--quiet"], warehouse, tmp_path)
     assert len(by_type["model"]) == len(every.stdout.split())
-    assert len(by_type["seed"]) == 1
+    assert sorted(seed["name"] for seed in by_type["seed"]) == [
+        "code_section_lists",
+        "published_targets",
+    ]
     assert "unit_test" not in by_type
     assert by_type["test"], "the run must keep its output checks"
     for test in by_type["test"]:
@@ -83,6 +86,11 @@ def test_job_covers_every_asset(definitions_and_warehouse) -> None:
     assert sorted(node.name for node in job.graph.nodes) == [
         "clearance_dbt_models",
         "doj_exports",
+        "intermediate__int_convictions_staging_suite",
+        "intermediate__int_subjects_volume_suite",
+        "marts__fct_conviction_outcomes_marts_suite",
+        "marts__fct_county_impact_targets_suite",
+        "raw__doj_lines_raw_suite",
         "raw_doj_load",
     ]
 
@@ -93,6 +101,9 @@ def test_warehouse_writers_share_one_pool(definitions_and_warehouse) -> None:
     pools = {node.name: node.definition.pool for node in job.graph.nodes}
     assert pools["raw_doj_load"] == WAREHOUSE_POOL
     assert pools["clearance_dbt_models"] == WAREHOUSE_POOL
+    # The suite checks record their results in the warehouse.
+    assert pools["raw__doj_lines_raw_suite"] == WAREHOUSE_POOL
+    assert pools["marts__fct_county_impact_targets_suite"] == WAREHOUSE_POOL
 
 
 def test_manifest_older_than_project_is_stale(tmp_path) -> None:
