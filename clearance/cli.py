@@ -405,7 +405,7 @@ def _print_failed_checks(out_dir: Path, run_id: str) -> bool:
     """Print one line per failed data-quality check of the run to stderr.
 
     Returns whether a check failed with blocking severity. The lines come from the run's
-    data-quality.json, which holds aggregates only, never a person's values.
+    data-quality.json, which contains aggregates only, never a person's values.
     """
     from expectations.report import failed_check_lines, read_report
 

@@ -1,4 +1,4 @@
-"""What a suite found: one outcome per expectation, and the suite's outcome for one run.
+"""Outcomes of the suites: one per expectation, and one per suite and run.
 
 Plain data without Great Expectations, so that recording results, writing the report and the
 command line's summary do not import it. Observed and expected values are aggregates (counts,

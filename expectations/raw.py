@@ -12,7 +12,7 @@ import pandas as pd
 from clearance.doj_layout import DOJ_COLUMNS
 from expectations.runner import SuiteInput, SuiteRun, read_frame
 
-# A DOJ line holds 95 fields; the loader quarantines every line that does not.
+# A DOJ line has 95 fields, and the loader quarantines every line that does not.
 DOJ_FIELD_COUNT = len(DOJ_COLUMNS)
 # At most this share of the run's data lines may be quarantined. The calibrated generator
 # writes 0.2% of arrest rows malformed; a file with 5% bad lines was cut or converted wrongly.

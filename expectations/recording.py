@@ -1,8 +1,8 @@
 """Record each run's check results and volume counts in the raw layer of the warehouse.
 
-`raw.run_check_results` holds one row per run and check, so the volume suite can find a
+`raw.run_check_results` has one row per run and check, so the volume suite can find a
 county's previous successful run and a run manifest can list the checks of a run.
-`raw.run_volumes` holds the counts the volume suite compares, one row per run.
+`raw.run_volumes` has the counts the volume suite compares, one row per run.
 """
 
 from __future__ import annotations
@@ -98,7 +98,9 @@ def record_outcome(
             },
         )
         if volume is not None:
-            con.execute("delete from raw.run_volumes where run_id = $run_id", {"run_id": outcome.run_id})
+            con.execute(
+                "delete from raw.run_volumes where run_id = $run_id", {"run_id": outcome.run_id}
+            )
             con.execute(
                 "insert into raw.run_volumes values ($run_id, $county, $subjects, $convictions, $now)",
                 {

@@ -1,7 +1,7 @@
 """The data-quality report of a run: `data-quality.json` and `data-quality.html` in its out folder.
 
 Each check adds its suite's outcome to the run's JSON summary and writes the HTML page again
-from it, so both files list every check that has run so far, even when a blocking check stops
+from it. So both files list every check that has run so far, even when a blocking check stops
 the run before the exports. The files hold aggregates only and are created owner-only, like
 the exports beside them.
 """
@@ -93,7 +93,9 @@ def _table(rows: list[dict[str, Any]]) -> str:
     columns = list(rows[0])
     head = "".join(f"<th>{html.escape(str(column))}</th>" for column in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(row.get(column)))}</td>" for column in columns) + "</tr>"
+        "<tr>"
+        + "".join(f"<td>{html.escape(str(row.get(column)))}</td>" for column in columns)
+        + "</tr>"
         for row in rows
     )
     return f"<table><tr>{head}</tr>{body}</table>"

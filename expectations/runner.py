@@ -26,7 +26,7 @@ class SuiteRun:
 
 @dataclass
 class SuiteInput:
-    """What a suite module collects before validation: frames, their expectations and notes."""
+    """Frames, their expectations and notes, as a suite module collects them for validation."""
 
     frames: dict[str, Any] = field(default_factory=dict)
     expectations: dict[str, list[Any]] = field(default_factory=dict)
@@ -71,9 +71,7 @@ def run_suite(suite: str, run: SuiteRun, check_name: str, asset: str) -> SuiteOu
         county=run.county,
         severity=collected.severity,
         expectations=outcomes,
-        aggregates={
-            name: _records(frame) for name, frame in collected.frames.items()
-        },
+        aggregates={name: _records(frame) for name, frame in collected.frames.items()},
         notes=collected.notes,
     )
 
@@ -83,10 +81,7 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     records = []
     for row in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
         records.append(
-            {
-                key: value.item() if hasattr(value, "item") else value
-                for key, value in row.items()
-            }
+            {key: value.item() if hasattr(value, "item") else value for key, value in row.items()}
         )
     return records
 

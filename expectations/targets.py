@@ -4,8 +4,8 @@ The figure comes from the seed `published_targets` and counts convictions eligib
 policy, so the suite compares only when the run decided that policy, as the county's policy
 or beside it. For generated input (a generation manifest beside the input files lists every
 file of the run for its county) the figure is scaled by the manifest's `scale`, and a miss
-blocks publication. For real input a miss blocks only where the county's configuration says
-`severity: blocking`; otherwise it is a warning, because real results legitimately move away
+blocks publication. For real input a miss blocks only where the county's configuration sets
+`severity: blocking`. Otherwise it is a warning, because real results legitimately move away
 from an announced figure.
 """
 
@@ -84,7 +84,9 @@ def _target_config(county_config: dict[str, Any]) -> tuple[str, float]:
 def collect(con, run: SuiteRun) -> SuiteInput:
     """Read the county's target and the run's eligible convictions, and the expectation."""
     configured_severity, tolerance = _target_config(run.county_config)
-    file_hashes = {row[0] for row in con.execute(RUN_FILE_HASHES_SQL, {"run_id": run.run_id}).fetchall()}
+    file_hashes = {
+        row[0] for row in con.execute(RUN_FILE_HASHES_SQL, {"run_id": run.run_id}).fetchall()
+    }
     scale = generation_scale(run, file_hashes)
     generated = scale is not None
     severity = BLOCKING if generated or configured_severity == BLOCKING else WARNING

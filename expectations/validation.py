@@ -3,7 +3,7 @@
 GX 1.x has no working DuckDB SQL datasource, so each suite reads its aggregates through a
 read-only DuckDB connection into pandas and validates them here. Results are requested in the
 SUMMARY format with no partial unexpected values, so a result never lists the values of the
-rows that failed; the report shows the aggregate frames themselves, which hold counts only.
+rows that failed. The report shows the aggregate frames themselves, which contain counts only.
 """
 
 from __future__ import annotations
@@ -59,7 +59,9 @@ def validate_frames(
         asset = datasource.add_dataframe_asset(name=frame_name)
         batch_definition = asset.add_batch_definition_whole_dataframe(name=frame_name)
         gx_suite = context.suites.add(
-            gx.ExpectationSuite(name=f"{suite}.{frame_name}", expectations=list(expectations[frame_name]))
+            gx.ExpectationSuite(
+                name=f"{suite}.{frame_name}", expectations=list(expectations[frame_name])
+            )
         )
         batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
         result = batch.validate(gx_suite, result_format=RESULT_FORMAT)

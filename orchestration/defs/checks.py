@@ -2,7 +2,7 @@
 
 Every check is declared blocking, so the exports (and any later publication step) wait for
 it. A failed check stops them only when its suite reports blocking severity: the targets
-suite reports a warning for real input unless the county's configuration says otherwise.
+suite reports a warning for real input unless the county's configuration sets `severity: blocking`.
 The checks read the warehouse read-only and then record their result in it, so they share
 the warehouse writers' pool.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
-    AssetCheckSeverity,
     AssetChecksDefinition,
+    AssetCheckSeverity,
     AssetKey,
     MetadataValue,
     asset_check,
