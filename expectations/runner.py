@@ -34,13 +34,14 @@ class SuiteInput:
     notes: list[str] = field(default_factory=list)
 
 
-# Suite name -> module of this package that collects it.
-SUITE_MODULES = {
-    "raw": "expectations.raw",
-    "staging": "expectations.staging",
-    "marts": "expectations.marts",
-    "volume": "expectations.volume",
-    "targets": "expectations.targets",
+# Suite name -> "module:function" of this package that collects it.
+SUITE_COLLECTORS = {
+    "raw": "expectations.raw:collect_files",
+    "raw_rows": "expectations.raw:collect_rows",
+    "staging": "expectations.staging:collect",
+    "marts": "expectations.marts:collect",
+    "volume": "expectations.volume:collect",
+    "targets": "expectations.targets:collect",
 }
 
 
@@ -59,9 +60,10 @@ def run_suite(suite: str, run: SuiteRun, check_name: str, asset: str) -> SuiteOu
     """
     from expectations.validation import validate_frames
 
-    module = importlib.import_module(SUITE_MODULES[suite])
+    module_name, function_name = SUITE_COLLECTORS[suite].split(":")
+    collect = getattr(importlib.import_module(module_name), function_name)
     with connect_read_only(run.warehouse) as con:
-        collected: SuiteInput = module.collect(con, run)
+        collected: SuiteInput = collect(con, run)
     outcomes = validate_frames(suite, collected.frames, collected.expectations)
     return SuiteOutcome(
         suite=suite,

@@ -42,8 +42,18 @@ SUITE_CHECKS: tuple[SuiteCheck, ...] = (
         asset=("raw", "doj_lines"),
         reads=(("raw", "doj_files"), ("raw", "run_files")),
         description=(
-            "Raw suite: no file empty, 95 fields and a SUBJECT_ID on every line, quarantined "
-            "and parseable-date shares within thresholds. Runs before dbt."
+            "Raw suite: no file empty, every loaded line stored with 95 fields, the share of "
+            "quarantined lines within its threshold. Runs before dbt."
+        ),
+    ),
+    SuiteCheck(
+        suite="raw_rows",
+        check_name="raw_rows_suite",
+        asset=("staging", "stg_doj__rows"),
+        reads=(),
+        description=(
+            "Raw rows suite: a SUBJECT_ID on every row and the share of parseable dates "
+            "within its threshold, counted on the staged rows."
         ),
     ),
     SuiteCheck(

@@ -36,7 +36,14 @@ COUNTY = "LOS ANGELES"
 POLICY = "la-pilot-2019"
 COMPUTE_DATE = "2026-07-01"
 SCALE = 0.002
-SUITES = ("marts_suite", "raw_suite", "staging_suite", "targets_suite", "volume_suite")
+SUITES = (
+    "marts_suite",
+    "raw_rows_suite",
+    "raw_suite",
+    "staging_suite",
+    "targets_suite",
+    "volume_suite",
+)
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +158,19 @@ def test_checks_rerun_on_unbroken_copy_writes_exports(good_run: RunRequest, tmp_
     assert run_checks_then_exports(request)
     assert report(request)["passed"] is True
     assert exports_written(request)
+
+
+def test_rows_without_subject_id_fail_raw_rows(good_run: RunRequest, tmp_path: Path) -> None:
+    request = copy_warehouse(good_run, tmp_path)
+    with duckdb.connect(request.warehouse) as con:
+        con.execute("update staging.stg_doj__rows set subject_id = null where row_order <= 3")
+
+    assert not run_checks_then_exports(request)
+    data = report(request)
+    failed = failures(data, "raw_rows_suite")
+    assert list(failed) == ["rows_without_subject_id"]
+    assert failed["rows_without_subject_id"]["observed"] == 3
+    assert not exports_written(request)
 
 
 def test_dropped_conviction_fails_staging_suite(good_run: RunRequest, tmp_path: Path) -> None:

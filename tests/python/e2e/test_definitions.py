@@ -92,6 +92,7 @@ def test_job_covers_every_asset(definitions_and_warehouse) -> None:
         "marts__fct_county_impact_targets_suite",
         "raw__doj_lines_raw_suite",
         "raw_doj_load",
+        "staging__stg_doj__rows_raw_rows_suite",
     ]
 
 
