@@ -34,11 +34,13 @@ def execute_run(request: RunRequest, verbose: bool = False) -> None:
     """
     from orchestration.defs.code_location import build_definitions
     from orchestration.defs.jobs import CLEARANCE_RUN_JOB
+    from orchestration.lib.data_quality import preload_great_expectations
 
     # dagster-dbt writes every dbt log line to stdout, which is kept for the run's summary:
     # they go to stderr when verbose and are dropped otherwise.
     with contextlib.redirect_stdout(sys.stderr if verbose else io.StringIO()):
         definitions = build_definitions(Path(request.warehouse))
         job = definitions.resolve_job_def(CLEARANCE_RUN_JOB)
+        preload_great_expectations()
         result = job.execute_in_process(run_config=run_config(request, verbose))
     logger.info("Dagster run %s finished: success=%s", result.run_id, result.success)
