@@ -127,8 +127,10 @@ def render_html(report: dict[str, Any]) -> str:
             {
                 "expectation": item["description"],
                 "GX expectation": item["expectation"],
-                "frame.column": f"{item['frame']}.{item['column'] or ''}",
-                "observed": item["observed"],
+                "frame.column": (
+                    f"{item['frame']}.{item['column']}" if item["column"] else item["frame"]
+                ),
+                "observed": format_value(item["observed"]),
                 "expected": item["expected"],
                 "result": "met" if item["success"] else "NOT MET",
             }
