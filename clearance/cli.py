@@ -461,9 +461,20 @@ def run_command(args: argparse.Namespace) -> int:
     progress.info("preparing the pipeline ...")
     from orchestration.lib.execution import execute_run
 
-    execute_run(request, verbose=args.verbose)
-
     out_dir = Path(request.out_dir)
+    try:
+        execute_run(request, verbose=args.verbose)
+    except Exception:
+        if not _print_failed_checks(out_dir, request.run_id):
+            raise
+        print(
+            f"{PROG}: error: a blocking data-quality check failed, so no export was written; "
+            f"see {out_dir / 'data-quality.html'}",
+            file=sys.stderr,
+        )
+        return 1
+
+    _print_failed_checks(out_dir, request.run_id)
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     agreement = _compare_with_answer_key(answer_key, warehouse, out_dir)
     progress.info("done")
@@ -526,6 +537,26 @@ def _compare_with_answer_key(
     progress.info("comparing with the answer key ...")
     report = compare_run_with_key(warehouse, answer_key, out_dir)
     return format_short(report, out_dir)
+
+
+def _print_failed_checks(out_dir: Path, run_id: str) -> bool:
+    """Print one line per failed data-quality check of the run to stderr.
+
+    Returns whether a check failed with blocking severity. The lines come from the run's
+    data-quality.json, which contains aggregates only, never a person's values.
+    """
+    from expectations.report import failed_check_lines, read_report
+
+    report = read_report(out_dir)
+    if report is None or report.get("run_id") != run_id:
+        return False
+    for severity, line in failed_check_lines(report):
+        kind = "error" if severity == "blocking" else "warning"
+        print(f"{PROG}: {kind}: {line}", file=sys.stderr)
+    return any(
+        not check["passed"] and check["severity"] == "blocking"
+        for check in report["checks"].values()
+    )
 
 
 def explain_command(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from orchestration.defs.assets import (
     raw_doj_load,
     run_manifest,
 )
+from orchestration.defs.checks import build_suite_checks
 from orchestration.defs.dbt_project import clearance_dbt_project
 from orchestration.defs.jobs import clearance_run_job
 from orchestration.defs.resources import ClearanceRun, dbt_cli_resource
@@ -22,8 +23,8 @@ from orchestration.defs.sensors import build_landing_sensor
 
 
 def build_definitions(warehouse: Path) -> Definitions:
-    """Return the assets, job, schedule, sensor and resources, with a dbt manifest private to
-    the warehouse.
+    """Return the assets, checks, job, schedule, sensor and resources, with a dbt manifest
+    private to the warehouse.
 
     The run settings resource is configured at launch: the command line passes every setting
     in run config; a run of a county partition started from the UI, the schedule or the sensor
@@ -40,6 +41,7 @@ def build_definitions(warehouse: Path) -> Definitions:
             run_manifest,
             publication,
         ],
+        asset_checks=build_suite_checks(),
         jobs=[clearance_run_job],
         schedules=[build_county_schedule(clearance_run_job)],
         sensors=[build_landing_sensor(clearance_run_job)],

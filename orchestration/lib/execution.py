@@ -37,6 +37,7 @@ def execute_run(request: RunRequest, verbose: bool = False) -> None:
     from clearance.warehouse_lock import exclusive_warehouse_lock
     from orchestration.defs.code_location import build_definitions
     from orchestration.defs.jobs import CLEARANCE_RUN_JOB
+    from orchestration.lib.data_quality import preload_great_expectations
     from orchestration.lib.run_request import TAG_COMPUTE_DATE, TAG_COUNTY
     from orchestration.lib.steps import progress
 
@@ -48,6 +49,7 @@ def execute_run(request: RunRequest, verbose: bool = False) -> None:
     ):
         definitions = build_definitions(Path(request.warehouse))
         job = definitions.resolve_job_def(CLEARANCE_RUN_JOB)
+        preload_great_expectations()
         result = job.execute_in_process(
             run_config=run_config(request, verbose),
             partition_key=request.county,

@@ -163,7 +163,16 @@ def test_exports_are_owner_only(county_run: dict) -> None:
     out_dir = county_run["out_dir"]
     assert stat.S_IMODE(out_dir.stat().st_mode) == 0o700
     names = sorted(path.name for path in out_dir.iterdir())
-    assert names == sorted([*CSV_FILES, "summary.json", "analyst.duckdb", "run-manifest.json"])
+    assert names == sorted(
+        [
+            *CSV_FILES,
+            "summary.json",
+            "analyst.duckdb",
+            "run-manifest.json",
+            "data-quality.html",
+            "data-quality.json",
+        ]
+    )
     for name in names:
         assert stat.S_IMODE((out_dir / name).stat().st_mode) == 0o600, name
 

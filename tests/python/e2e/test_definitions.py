@@ -42,7 +42,10 @@ def test_run_selector_builds_models_and_run_checks(tmp_path: Path) -> None:
 
     every = run_dbt(["ls", "--resource-type", "model", "--quiet"], warehouse, tmp_path)
     assert len(by_type["model"]) == len(every.stdout.split())
-    assert len(by_type["seed"]) == 1
+    assert sorted(seed["name"] for seed in by_type["seed"]) == [
+        "code_section_lists",
+        "published_targets",
+    ]
     assert "unit_test" not in by_type
     assert by_type["test"], "the run must keep its output checks"
     for test in by_type["test"]:
@@ -84,9 +87,15 @@ def test_job_covers_every_asset(definitions_and_warehouse) -> None:
         "analyst_database",
         "clearance_dbt_models",
         "doj_exports",
+        "intermediate__int_convictions_staging_suite",
+        "intermediate__int_subjects_volume_suite",
+        "marts__fct_conviction_outcomes_marts_suite",
+        "marts__fct_county_impact_targets_suite",
         "publication",
+        "raw__doj_lines_raw_suite",
         "raw_doj_load",
         "run_manifest",
+        "staging__stg_doj__rows_raw_rows_suite",
     ]
 
 
@@ -102,6 +111,9 @@ def test_warehouse_writers_share_one_pool(definitions_and_warehouse) -> None:
     assert pools["doj_exports"] is None
     assert pools["analyst_database"] is None
     assert pools["publication"] is None
+    # The suite checks record their results in the warehouse.
+    assert pools["raw__doj_lines_raw_suite"] == WAREHOUSE_POOL
+    assert pools["marts__fct_county_impact_targets_suite"] == WAREHOUSE_POOL
 
 
 def test_publication_is_downstream_of_every_output(definitions_and_warehouse) -> None:

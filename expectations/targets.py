@@ -1,0 +1,142 @@
+"""Targets suite: eligible convictions near the county's published figure.
+
+The figure comes from the seed `published_targets` and counts convictions eligible under one
+policy, so the suite compares only when the run decided that policy, as the county's policy
+or beside it. For generated input (a generation manifest beside the input files lists every
+file of the run for its county) the figure is scaled by the manifest's `scale`, and a miss
+blocks publication. For real input a miss blocks only where the county's configuration sets
+`severity: blocking`. Otherwise it is a warning, because real results legitimately move away
+from an announced figure.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import great_expectations.expectations as gxe
+import pandas as pd
+
+from expectations.outcomes import BLOCKING, WARNING
+from expectations.runner import SuiteInput, SuiteRun
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_NAME = "manifest.json"
+DEFAULT_TOLERANCE = 0.02
+
+TARGET_SQL = """
+select targets.value, targets.policy, targets.as_of, targets.source,
+from reference.published_targets as targets
+where targets.county = $county and targets.metric = 'eligible_convictions'
+"""
+
+IMPACT_SQL = """
+select impact.policy_name, impact.policy_role, impact.eligible_convictions,
+from marts.fct_county_impact as impact
+where impact.policy_name = $policy
+"""
+
+RUN_FILE_HASHES_SQL = """
+select doj_files.file_hash,
+from raw.run_files as run_files
+inner join raw.doj_files as doj_files on run_files.load_id = doj_files.load_id
+where run_files.run_id = $run_id
+"""
+
+
+def generation_scale(run: SuiteRun, file_hashes: set[str]) -> float | None:
+    """Return the generation manifest's scale when the run's files were generated, else None.
+
+    The manifest must sit beside an input file and list, for the run's county, a file with
+    the SHA-256 of every file of the run. A manifest that cannot be read is logged and
+    ignored, so such input is checked as real input.
+    """
+    folders = {Path(path).parent for path in run.doj_paths}
+    for folder in sorted(folders):
+        path = folder / MANIFEST_NAME
+        if not path.is_file():
+            continue
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            listed = {
+                str(file["sha256"])
+                for county in manifest.get("counties", [])
+                if str(county.get("county", "")).upper() == run.county
+                for file in county.get("files", [])
+            }
+            scale = float(manifest["scale"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            logger.warning("Ignoring generation manifest %s: %s", path, error)
+            continue
+        if file_hashes and file_hashes <= listed:
+            return scale
+    return None
+
+
+def _target_config(county_config: dict[str, Any]) -> tuple[str, float]:
+    target = county_config.get("target") or {}
+    return str(target.get("severity", WARNING)), float(target.get("tolerance", DEFAULT_TOLERANCE))
+
+
+def collect(con, run: SuiteRun) -> SuiteInput:
+    """Read the county's target and the run's eligible convictions, and the expectation."""
+    configured_severity, tolerance = _target_config(run.county_config)
+    file_hashes = {
+        row[0] for row in con.execute(RUN_FILE_HASHES_SQL, {"run_id": run.run_id}).fetchall()
+    }
+    scale = generation_scale(run, file_hashes)
+    generated = scale is not None
+    severity = BLOCKING if generated or configured_severity == BLOCKING else WARNING
+
+    target = con.execute(TARGET_SQL, {"county": run.county}).fetchone()
+    if target is None:
+        return SuiteInput(
+            frames={}, severity=severity, notes=[f"no published target for {run.county}"]
+        )
+    value, policy, as_of, source = target
+    impact = con.execute(IMPACT_SQL, {"policy": policy}).fetchone()
+    if impact is None:
+        note = (
+            f"the target of {run.county} counts convictions under {policy}, which this run "
+            f"did not decide; add --compare-with {policy} to check it"
+        )
+        return SuiteInput(frames={}, severity=severity, notes=[note])
+
+    _, policy_role, eligible = impact
+    expected = value * (scale if generated else 1.0)
+    frame = pd.DataFrame(
+        [
+            {
+                "policy_name": policy,
+                "policy_role": policy_role,
+                "published_target": value,
+                "scale": scale if generated else 1.0,
+                "expected_eligible_convictions": expected,
+                "tolerance": tolerance,
+                "eligible_convictions": eligible,
+                "relative_difference": (eligible - expected) / expected if expected else None,
+            }
+        ]
+    )
+    scaled = f" x scale {scale:g}" if generated else ""
+    expectation = gxe.ExpectColumnMinToBeBetween(
+        column="eligible_convictions",
+        min_value=expected * (1 - tolerance),
+        max_value=expected * (1 + tolerance),
+        description=(
+            f"eligible convictions under {policy} within {tolerance:.0%} of the published "
+            f"target {value}{scaled} ({as_of})"
+        ),
+    )
+    notes = [f"target source: {source}"]
+    if generated:
+        notes.append("generated input: a generation manifest lists every file of the run")
+    return SuiteInput(
+        frames={"target": frame},
+        expectations={"target": [expectation]},
+        severity=severity,
+        notes=notes,
+    )
