@@ -33,7 +33,7 @@ test: setup ## Run the Python tests, the dbt unit tests and the end-to-end test
 	$(BIN)/pytest
 
 lint: setup ## Check Python with ruff and SQL with sqlfluff
-	$(BIN)/ruff check clearance orchestration tests bench
+	$(BIN)/ruff check clearance orchestration expectations tests bench
 	mkdir -p target
 	CLEARANCE_WAREHOUSE=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models
 
