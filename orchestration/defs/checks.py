@@ -125,7 +125,10 @@ def _build_check(spec: SuiteCheck) -> AssetChecksDefinition:
 
         progress.info("checking the %s suite ...", spec.suite)
         outcome = run_data_quality_suite(
-            spec.suite, spec.check_name, asset.to_user_string(), clearance_run.request()
+            spec.suite,
+            spec.check_name,
+            asset.to_user_string(),
+            clearance_run.request(context.op_execution_context),
         )
         for note in outcome.notes:
             context.log.info("%s: %s", spec.check_name, note)

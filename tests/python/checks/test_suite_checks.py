@@ -2,7 +2,7 @@
 a broken input: real DuckDB, real GX validations, real Dagster execution.
 
 The good run decides a generated Los Angeles extract at scale 0.002 (seed 1) under
-la-pilot-2019. Its manifest records 209 subjects and 270 Prop 64 convictions in the county,
+la-pilot-2019. Its manifest records 211 subjects and 272 Prop 64 convictions in the county,
 and its answer key 100 of them eligible for dismissal: the published target of 50,000 times
 0.002. A broken case starts from a copy of the good run's warehouse folder and either breaks
 a table and runs the checks again for the same run, or runs a broken file after it.
@@ -22,6 +22,7 @@ import duckdb
 import pytest
 from dagster import AssetSelection, Definitions, define_asset_job
 
+from clearance.counties import county_slug
 from clearance.synthetic.generator import MANIFEST_NAME, generate
 from expectations.report import JSON_REPORT
 from orchestration.defs.code_location import build_definitions
@@ -34,6 +35,7 @@ CLEARANCE = Path(sys.executable).parent / "clearance"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "doj_small"
 COUNTY = "LOS ANGELES"
 POLICY = "la-pilot-2019"
+STARTED_AT = "2026-12-05T00:00:00+00:00"
 COMPUTE_DATE = "2026-07-01"
 SCALE = 0.002
 SUITES = (
@@ -64,7 +66,8 @@ def good_run(generated: dict, tmp_path_factory: pytest.TempPathFactory) -> RunRe
         county=COUNTY,
         doj_paths=(str(generated["doj_file"]),),
         compute_date=COMPUTE_DATE,
-        out_dir=str(work / "out"),
+        publish_root=str(work / "out"),
+        started_at=STARTED_AT,
         warehouse=str(work / "warehouse" / "clearance.duckdb"),
         policy=POLICY,
     )
@@ -79,7 +82,7 @@ def copy_warehouse(request: RunRequest, work: Path) -> RunRequest:
     return replace(
         request,
         warehouse=str(work / "warehouse" / Path(request.warehouse).name),
-        out_dir=str(work / "out"),
+        publish_root=str(work / "out"),
     )
 
 
@@ -100,8 +103,20 @@ def run_checks_then_exports(request: RunRequest) -> bool:
     return result.success
 
 
+def output_folder(request: RunRequest) -> Path:
+    """Return the folder the run wrote into.
+
+    A run executed here writes into request.out_dir. One started through the command line
+    makes its own run id, so its folder is the newest under the county's publish folder.
+    """
+    if Path(request.out_dir).is_dir():
+        return Path(request.out_dir)
+    county_folder = Path(request.publish_root) / county_slug(request.county)
+    return sorted(path for path in county_folder.iterdir() if path.name != "latest")[-1]
+
+
 def report(request: RunRequest) -> dict:
-    return json.loads((Path(request.out_dir) / JSON_REPORT).read_text(encoding="utf-8"))
+    return json.loads((output_folder(request) / JSON_REPORT).read_text(encoding="utf-8"))
 
 
 def failures(report_data: dict, check: str) -> dict[str, dict]:
@@ -114,7 +129,7 @@ def failures(report_data: dict, check: str) -> dict[str, dict]:
 
 
 def exports_written(request: RunRequest) -> bool:
-    return (Path(request.out_dir) / "summary.json").exists()
+    return (output_folder(request) / "summary.json").exists()
 
 
 def test_good_run_passes_every_suite(good_run: RunRequest, generated: dict) -> None:
@@ -133,7 +148,7 @@ def test_good_run_passes_every_suite(good_run: RunRequest, generated: dict) -> N
     assert target["expected"] == "between 98 and 102"
 
     volume = data["checks"]["volume_suite"]["aggregates"]["run"][0]
-    assert volume["subjects"] == generated["county"]["subjects"] == 209
+    assert volume["subjects"] == generated["county"]["subjects"] == 211
     assert volume["prop64_convictions"] == generated["county"]["prop64_convictions_in_county"]
     assert data["checks"]["volume_suite"]["notes"] == [
         "no previous successful run of LOS ANGELES to compare with"
@@ -148,7 +163,7 @@ def test_good_run_records_each_check(good_run: RunRequest) -> None:
         ).fetchall()
         volumes = con.execute("select subjects from raw.run_volumes").fetchall()
     assert rows == [(name, True) for name in SUITES]
-    assert volumes == [(209,)]
+    assert volumes == [(211,)]
 
 
 def test_checks_rerun_on_unbroken_copy_writes_exports(good_run: RunRequest, tmp_path: Path) -> None:
@@ -211,15 +226,15 @@ def test_dropped_determination_fails_marts_suite(good_run: RunRequest, tmp_path:
     assert not run_checks_then_exports(request)
     data = report(request)
     failed = failures(data, "marts_suite")
-    # The county's 270 convictions less the one dropped, under one of the three policies.
+    # The county's 272 convictions less the one dropped, under one of the three policies.
     assert list(failed) == ["determined_convictions_difference"]
     assert failed["determined_convictions_difference"]["observed"] == 1
     policies = data["checks"]["marts_suite"]["aggregates"]["policies"]
     outcome_counts = {row["policy_name"]: row["outcome_convictions"] for row in policies}
     assert outcome_counts == {
-        "la-pilot-2019": 269,
-        "dismiss-all-prop64": 270,
-        "dismiss-all-prop64-and-related": 270,
+        "la-pilot-2019": 271,
+        "dismiss-all-prop64": 272,
+        "dismiss-all-prop64-and-related": 272,
     }
     assert not exports_written(request)
 
@@ -261,7 +276,7 @@ def clearance_run(request: RunRequest, doj_file: Path, *policy_args: str):
             "--compute-at",
             COMPUTE_DATE,
             "--out",
-            request.out_dir,
+            request.publish_root,
             "--warehouse",
             request.warehouse,
         ],
@@ -287,8 +302,8 @@ def test_file_cut_to_60_percent_fails_volume(
     completed = clearance_run(request, cut_file)
     assert completed.returncode == 1, completed.stderr[-3000:]
     assert "clearance: error: check volume_suite failed (blocking)" in completed.stderr
-    # 209 subjects in the previous run, at most 10% fewer: at least 188.1.
-    assert "expected at least 188.1" in completed.stderr
+    # 211 subjects in the previous run, at most 10% fewer: at least 189.9.
+    assert "expected at least 189.9" in completed.stderr
     assert "no export was written" in completed.stderr
     assert not exports_written(request)
 
@@ -296,7 +311,7 @@ def test_file_cut_to_60_percent_fails_volume(
     assert "clearance: warning: check targets_suite failed (warning)" in completed.stderr
 
     # The full file again: compared with the good run, not with the blocked cut one.
-    rerun = replace(request, out_dir=str(tmp_path / "rerun"))
+    rerun = replace(request, publish_root=str(tmp_path / "rerun"))
     completed = clearance_run(rerun, generated["doj_file"])
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert exports_written(rerun)
