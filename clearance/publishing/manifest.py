@@ -80,6 +80,7 @@ def build_run_manifest(
     publication: Path,
     checks: list[dict[str, Any]],
     extra_counts: dict[str, int] | None = None,
+    given_paths: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Return the manifest of a run whose models and outputs are complete.
 
@@ -129,6 +130,15 @@ def build_run_manifest(
             {"run_id": run_id},
         ).fetchall()
     ]
+
+    # A file whose content was loaded before is reused, and raw.doj_files keeps the path of that
+    # first load; the run's own path is the one it was given.
+    if len(given_paths) == len(inputs):
+        for item, given in zip(inputs, given_paths, strict=True):
+            if item["path"] != given:
+                item["first_loaded_from"] = item["path"]
+                item["path"] = given
+                item["file_name"] = Path(given).name
 
     row_counts: dict[str, int] = {
         "lines_read": sum(item["lines_read"] for item in inputs),

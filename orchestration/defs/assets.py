@@ -272,6 +272,7 @@ def run_manifest(context: AssetExecutionContext, clearance_run: ClearanceRun) ->
             dagster_run_id=context.run_id,
             publication=out_dir,
             checks=run_check_results(context),
+            given_paths=request.doj_paths,
         )
         record_run_manifest(con, manifest)
     finally:

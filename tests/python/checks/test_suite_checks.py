@@ -20,9 +20,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from dagster import AssetSelection, Definitions, define_asset_job
 
-from clearance.counties import county_slug
+from clearance.counties import COUNTY_CONFIG_FILE, county_slug
 from clearance.synthetic.generator import MANIFEST_NAME, generate
 from expectations.report import JSON_REPORT
 from orchestration.defs.code_location import build_definitions
@@ -141,7 +142,9 @@ def test_good_run_passes_every_suite(good_run: RunRequest, generated: dict) -> N
     assert exports_written(good_run)
 
     targets = data["checks"]["targets_suite"]
-    assert targets["severity"] == "blocking"
+    # 100 expected convictions vary by chance by about 10%, more than the 2% tolerance, so a
+    # generated file this small only warns.
+    assert targets["severity"] == "warning"
     (target,) = targets["expectations"]
     # 50,000 x 0.002 = 100, within 2%: 98 to 102.
     assert target["observed"] == 100
@@ -239,7 +242,16 @@ def test_dropped_determination_fails_marts_suite(good_run: RunRequest, tmp_path:
     assert not exports_written(request)
 
 
-def test_target_moved_by_ten_percent_fails(good_run: RunRequest, tmp_path: Path) -> None:
+def test_target_moved_by_ten_percent_fails(
+    good_run: RunRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The county configuration makes the target blocking, as the generated input alone does
+    # only from 2,500 expected convictions.
+    config = yaml.safe_load(COUNTY_CONFIG_FILE.read_text(encoding="utf-8"))
+    config["counties"]["LOS ANGELES"]["target"] = {"severity": "blocking"}
+    config_file = tmp_path / "counties.yaml"
+    config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    monkeypatch.setenv("CLEARANCE_COUNTY_CONFIG", str(config_file))
     request = copy_warehouse(good_run, tmp_path)
     with duckdb.connect(request.warehouse) as con:
         con.execute(

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -281,8 +282,8 @@ def test_failed_run_leaves_publication_in_place(two_runs: dict, tmp_path: Path) 
     before_link = os.readlink(county_dir / "latest")
     before_files = sorted(path.name for path in (county_dir / "latest").iterdir())
 
-    # The same rows moved to another county: the run loads and builds, then its exports stop
-    # because no row names SAN JOAQUIN.
+    # The same rows moved to another county: the run loads and builds, then the volume check
+    # blocks it (no subject of SAN JOAQUIN against the earlier runs' ones), before any export.
     moved = tmp_path / "elsewhere.csv"
     moved.write_text(
         DOJ_FILES[0].read_text(encoding="utf-8").replace("SAN JOAQUIN", "SAN MATEO"),
@@ -300,8 +301,36 @@ def test_failed_run_leaves_publication_in_place(two_runs: dict, tmp_path: Path) 
         "--out",
         str(work / "published"),
     )
-    assert failed.wait(timeout=600) == 2
-    assert "is named by no row" in (work / "failed.err").read_text()
+    assert failed.wait(timeout=600) == 1
+    assert "check volume_suite failed (blocking)" in (work / "failed.err").read_text()
 
     assert os.readlink(county_dir / "latest") == before_link
     assert sorted(path.name for path in (county_dir / "latest").iterdir()) == before_files
+
+
+def test_manifest_names_the_files_the_run_was_given(two_runs: dict, tmp_path: Path) -> None:
+    # Copies of the files load as the earlier loads of the same content, which keep their
+    # first paths; the manifest still names the copies.
+    work = two_runs["work"]
+    copies = []
+    for path in DOJ_FILES:
+        copy = tmp_path / f"copy_{path.name}"
+        shutil.copyfile(path, copy)
+        copies.append(copy)
+    doj_args = [argument for copy in copies for argument in ("--doj", str(copy))]
+    third = run_command(
+        work, "third", *doj_args, "--county", "SAN JOAQUIN", "--compute-at", "2019-07-01",
+        "--out", str(work / "published"), "--policy", "legal-default",
+    )  # fmt: skip
+    assert third.wait(timeout=600) == 0, (work / "third.err").read_text()
+
+    manifest = json.loads(
+        (work / "published" / "san_joaquin" / "latest" / "run-manifest.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    assert [item["path"] for item in manifest["inputs"]] == [str(copy) for copy in copies]
+    assert [item["file_name"] for item in manifest["inputs"]] == [copy.name for copy in copies]
+    assert [item["first_loaded_from"] for item in manifest["inputs"]] == [
+        str(path.resolve()) for path in DOJ_FILES
+    ]
