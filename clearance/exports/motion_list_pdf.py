@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from clearance.errors import ClearanceError
 
@@ -19,6 +18,10 @@ PDF_FONT_ENV = "CLEARANCE_PDF_FONT"
 # reason, which takes the rest of the 259.4 mm between the margins.
 _COLUMN_WIDTHS = (32, 58, 24, 42, 18, 85.4)
 _MARGIN = 10
+# Room below the table for the page number.
+_BOTTOM_MARGIN = 15
+_LINE_HEIGHT = 4
+_CELL_PADDING = 0.5
 _BUILT_IN_FONT = "Helvetica"
 _CUSTOM_FONT = "MotionListFont"
 
@@ -37,14 +40,48 @@ class _MotionListDocument(FPDF):
     def __init__(self, font: str) -> None:
         super().__init__(orientation="landscape", unit="mm", format="letter")
         self.list_font = font
+        # Set once the table starts, so that every later page opens with the heading row.
+        self.column_headings: list[str] | None = None
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
-        self.set_auto_page_break(auto=True, margin=15)
+        # Rows are placed by hand, so that a row never splits across two pages.
+        self.set_auto_page_break(auto=False, margin=_BOTTOM_MARGIN)
+
+    def header(self) -> None:
+        if self.column_headings is not None:
+            self.table_row(self.column_headings, bold=True)
 
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(self.list_font, size=8)
         # fpdf2 replaces {nb} with the page count when the document is closed.
         self.cell(0, 6, f"Page {self.page_no()} of {{nb}}", align="C")
+
+    def table_row(self, values: Sequence[str], bold: bool = False) -> None:
+        """Draw one table row, its cells wrapped to the column widths, on a new page if needed."""
+        style = "B" if bold and self.list_font == _BUILT_IN_FONT else ""
+        self.set_font(self.list_font, style=style, size=8)
+        cell_lines = [
+            self._lines(value, width) for value, width in zip(values, _COLUMN_WIDTHS, strict=True)
+        ]
+        height = max(len(lines) for lines in cell_lines) * _LINE_HEIGHT + 2 * _CELL_PADDING
+        if self.get_y() + height > self.h - _BOTTOM_MARGIN and not bold:
+            self.add_page()
+            self.set_font(self.list_font, style=style, size=8)
+        top = self.get_y()
+        x = self.l_margin
+        for lines, width in zip(cell_lines, _COLUMN_WIDTHS, strict=True):
+            self.rect(x, top, width, height)
+            for number, line in enumerate(lines):
+                self.set_xy(x, top + _CELL_PADDING + number * _LINE_HEIGHT)
+                self.cell(width, _LINE_HEIGHT, line)
+            x += width
+        self.set_xy(self.l_margin, top + height)
+
+    def _lines(self, text: str, width: float) -> list[str]:
+        # Measuring is cheap, and most values fit on one line, so only the rest are wrapped.
+        if self.get_string_width(text) <= width - 2 * self.c_margin:
+            return [text]
+        return self.multi_cell(width, _LINE_HEIGHT, text, dry_run=True, output="LINES")
 
 
 def write_motion_list_pdf(
@@ -79,19 +116,11 @@ def write_motion_list_pdf(
     if not rows:
         document.cell(0, 6, "No conviction qualifies for a motion under this policy.")
     else:
-        document.set_font(document.list_font, size=8)
-        with document.table(
-            col_widths=_COLUMN_WIDTHS,
-            width=sum(_COLUMN_WIDTHS),
-            text_align="LEFT",
-            line_height=4.5,
-            headings_style=FontFace(
-                emphasis="BOLD" if document.list_font == _BUILT_IN_FONT else None
-            ),
-        ) as table:
-            table.row([_printable(document, text) for text in column_headings])
-            for values in rows:
-                table.row([_printable(document, value or "") for value in values])
+        headings = [_printable(document, text) for text in column_headings]
+        document.table_row(headings, bold=True)
+        document.column_headings = headings
+        for values in rows:
+            document.table_row([_printable(document, value or "") for value in values])
     document.output(stream)
 
 

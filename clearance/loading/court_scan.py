@@ -103,7 +103,13 @@ def write_utf8_copy(scan: CourtFileScan, mapping: CourtMapping, target: Path) ->
     last_text = ""
     with scan.path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as sink:
         while chunk := source.read(CHUNK_BYTES):
-            text = carry + decoder.decode(chunk)
+            try:
+                text = carry + decoder.decode(chunk)
+            except UnicodeDecodeError:
+                raise InputFileError(
+                    f"court file {scan.path} is not valid {mapping.encoding}; set encoding in "
+                    f"mapping file {mapping.path}"
+                ) from None
             # A trailing CR may pair with the next chunk's LF, so it waits for that chunk.
             carry = "\r" if text.endswith("\r") else ""
             if carry:
