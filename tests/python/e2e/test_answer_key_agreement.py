@@ -161,8 +161,8 @@ def test_run_finds_key_and_takes_its_date(keyed_run: dict) -> None:
 
 def test_summary_says_agreement_is_not_complete(keyed_run: dict) -> None:
     stdout = keyed_run["completed"].stdout
-    assert "la-pilot-2019:            8 of 10 agree (80.0%)" in stdout
-    assert "dismiss-all-prop64:       8 of 9 agree (88.9%)" in stdout
+    assert "la-pilot-2019:             8 of 10 agree (80.0%)" in stdout
+    assert "dismiss-all-prop64:        8 of 9 agree (88.9%)" in stdout
     assert "Answer key agreement:       not 100%" in stdout
     assert keyed_run["figures"]["complete"] is False
 
