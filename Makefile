@@ -6,7 +6,7 @@ export CLEARANCE_WAREHOUSE ?= $(CURDIR)/warehouse/clearance.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: help setup demo test lint bench bench-la bench-generator dagster clean
+.PHONY: help setup demo test lint bench bench-la bench-la-court bench-generator dagster clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ BENCH_LA_SCALE ?= 1
 
 bench-la: setup ## Time clearance run on Los Angeles from clearance generate (BENCH_LA_SCALE)
 	$(BIN)/python -m bench.run_benchmark --generated-la --scale $(BENCH_LA_SCALE)
+
+bench-la-court: setup ## Time clearance run on generated Los Angeles (BENCH_LA_SCALE) without and with its court file
+	$(BIN)/python -m bench.run_benchmark --generated-la --with-court --scale $(BENCH_LA_SCALE)
 
 GENERATOR_SCALE ?= 1
 

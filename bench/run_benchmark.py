@@ -5,7 +5,9 @@ second and the time DuckDB alone takes to parse the same file. From the two size
 fixed overhead and the marginal cost per million rows. Figures only: nothing here passes or fails.
 
 With --generated-la it measures instead one run of la-pilot-2019 on Los Angeles as
-`clearance generate` writes it (seed 1, --scale), generated once into a cached folder.
+`clearance generate` writes it (seed 1, --scale), generated once into a cached folder. Adding
+--with-court runs it twice, without and then with the generated court extract, and prints what
+loading the court file, linking it in dbt and writing the motion list add.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ _STAGE_STARTS = (
     ("loading ", "load"),
     ("building models", "dbt"),
     ("writing exports", "exports"),
+    ("writing motion lists", "motion lists"),
+    ("writing the analyst database", "analyst database"),
     ("comparing with the answer key", "answer key"),
     ("done", "exit"),
 )
@@ -86,6 +90,10 @@ def stage_seconds(stderr: str) -> dict[str, float]:
     for line in stderr.splitlines():
         match = _PROGRESS_LINE.match(line)
         if match is None:
+            continue
+        # The court files load right after the DOJ files, as a stage of their own.
+        if match.group(2).startswith("loading ") and " court file" in match.group(2):
+            starts.append(("court load", float(match.group(1))))
             continue
         for prefix, stage in _STAGE_STARTS:
             if match.group(2).startswith(prefix) and stage not in dict(starts):
@@ -177,11 +185,20 @@ def generated_los_angeles(scale: float) -> tuple[Path, dict]:
     return folder / county["files"][0]["file"], county
 
 
-def measure_generated_la(scale: float) -> Measurement:
-    """Run la-pilot-2019 on generated Los Angeles, as measure() runs its files."""
+def measure_generated_la(scale: float, with_court: bool = False) -> Measurement:
+    """Run la-pilot-2019 on generated Los Angeles, as measure() runs its files.
+
+    With with_court, the run also loads the generated court extract with its mapping file.
+    """
     doj_file, county = generated_los_angeles(scale)
+    court = None
+    if with_court:
+        court = (
+            doj_file.parent / county["court"]["file"],
+            doj_file.parent / county["court"]["mapping_file"],
+        )
     wall, peak, stages = _run_clearance(
-        doj_file, "LOS ANGELES", "la-pilot-2019", doj_file.parent / "out"
+        doj_file, "LOS ANGELES", "la-pilot-2019", doj_file.parent / "out", court
     )
     (file_entry,) = county["files"]
     return Measurement(
@@ -198,7 +215,11 @@ def measure_generated_la(scale: float) -> Measurement:
 
 
 def _run_clearance(
-    doj_file: Path, county: str, policy: str, out_dir: Path
+    doj_file: Path,
+    county: str,
+    policy: str,
+    out_dir: Path,
+    court: tuple[Path, Path] | None = None,
 ) -> tuple[float, int, dict[str, float]]:
     """Run clearance into the benchmark's warehouse path; return wall time, peak RSS and stages.
 
@@ -224,6 +245,8 @@ def _run_clearance(
         "--out",
         str(out_dir),
     ]
+    if court is not None:
+        command += ["--court", str(court[0]), "--court-mapping", str(court[1])]
     wall, peak, stages = _run_with_peak_memory(command, env)
     stages["exit"] = round(wall - sum(stages.values()), 2)
     return wall, peak, stages
@@ -254,6 +277,47 @@ def main_generated_la(scale: float, county: str) -> None:
     (WORK_DIR / "results_generated_la.json").write_text(json.dumps(results, indent=2) + "\n")
 
 
+def main_generated_la_with_court(scale: float, county: str) -> None:
+    """Print one la-pilot-2019 run on generated Los Angeles without and one with its court file.
+
+    The difference per stage is the cost of the court: its load, the linking models in dbt,
+    and the motion list.
+    """
+    cold = measure(1_000, county)
+    print(f"warm-up (1,000 simple-writer rows, dbt parses the project): {cold.wall_seconds:.2f} s")
+    _, county_entry = generated_los_angeles(scale)
+    without_court = measure_generated_la(scale)
+    with_court = measure_generated_la(scale, with_court=True)
+    court_rows = county_entry["court"]["rows"]
+    print(
+        f"Los Angeles from clearance generate, seed 1, scale {scale:g}, la-pilot-2019, "
+        f"without and with its court file ({court_rows:,} rows):"
+    )
+    _print_measurements([without_court, with_court])
+    stages = sorted(set(without_court.stage_seconds) | set(with_court.stage_seconds))
+    added = {
+        stage: round(
+            with_court.stage_seconds.get(stage, 0.0) - without_court.stage_seconds.get(stage, 0.0),
+            2,
+        )
+        for stage in stages
+    }
+    print(
+        "seconds the court adds per stage: " + ", ".join(f"{k} {v:+.2f}" for k, v in added.items())
+    )
+    print(
+        f"seconds the court adds in all: {with_court.wall_seconds - without_court.wall_seconds:+.2f}"
+    )
+    results = {
+        "scale": scale,
+        "court_rows": court_rows,
+        "without_court": asdict(without_court),
+        "with_court": asdict(with_court),
+        "seconds_added_per_stage": added,
+    }
+    (WORK_DIR / "results_generated_la_court.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the large file")
@@ -266,7 +330,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="with --generated-la: share of the real size"
     )
+    parser.add_argument(
+        "--with-court",
+        action="store_true",
+        help="with --generated-la: run without and with the generated court file, and compare",
+    )
     args = parser.parse_args(argv)
+    if args.with_court and not args.generated_la:
+        parser.error("--with-court needs --generated-la")
+    if args.generated_la and args.with_court:
+        main_generated_la_with_court(args.scale, args.county)
+        return
     if args.generated_la:
         main_generated_la(args.scale, args.county)
         return

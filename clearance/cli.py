@@ -636,10 +636,27 @@ def format_summary(summary: dict, out_dir: Path) -> str:
         f"Eligible convictions:       {convictions['eligible']}",
         f"Subjects with some relief:  {subjects['with_some_relief']} of "
         f"{subjects['with_prop64_conviction']}",
+        *_court_summary_lines(summary.get("court")),
         f"Exports:                    {out_dir}",
         f"Published as:               {out_dir.parent / 'latest'}",
     ]
     return "\n".join(text)
+
+
+def _court_summary_lines(court: dict | None) -> list[str]:
+    """Return the summary lines of the court figures, none for a run without court files."""
+    if court is None:
+        return []
+    methods = ", ".join(f"{method} {count}" for method, count in court["linked_by"].items())
+    motion_rows = ", ".join(f"{name} {rows}" for name, rows in court["motion_list_rows"].items())
+    return [
+        f"Court convictions:          {court['matched']} matched, {court['doj_only']} DOJ only, "
+        f"{court['court_only']} court only",
+        f"Prior 11361.8 relief:       {court['already_relieved']} already relieved, "
+        f"{court['relief_pending']} pending",
+        f"Links by method:            {methods or 'none'}",
+        f"Motion list rows:           {motion_rows or 'none'}",
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

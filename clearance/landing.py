@@ -1,4 +1,4 @@
-"""Find the DOJ extracts that have landed in a county's landing folder and are ready to run.
+"""Find the DOJ and court extracts that have landed in a county's landing folder and are ready.
 
 Layout of a landing folder (`landing_folder` in the county configuration):
 
@@ -6,6 +6,8 @@ Layout of a landing folder (`landing_folder` in the county configuration):
 - `doj/NAME/`: an extract in several files, read in file-name order.
 - `doj/NAME.done` (optional, beside the file or folder): written by the sender after the
   extract is complete; it makes the extract ready at once.
+- `court/`: the court's case extracts, laid out the same way. The county's `court_mapping`
+  describes every file of them.
 
 Without a marker, an extract is ready when none of its files has been modified for
 `settle_seconds`: a file that is still being copied keeps getting a new modification time, so it
@@ -21,13 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DOJ_SUBFOLDER = "doj"
+COURT_SUBFOLDER = "court"
 DOJ_SUFFIXES = (".dat", ".csv", ".txt")
 DONE_SUFFIX = ".done"
 
 
 @dataclass(frozen=True)
 class LandedExtract:
-    """One DOJ extract in a landing folder: a file, or a folder of files."""
+    """One DOJ or court extract in a landing folder: a file, or a folder of files."""
 
     name: str
     paths: tuple[Path, ...]
@@ -81,9 +84,9 @@ def _extract(root: Path, entry: Path) -> LandedExtract | None:
     )
 
 
-def landed_extracts(landing_folder: Path) -> list[LandedExtract]:
-    """Return every DOJ extract in the landing folder's doj/ subfolder, oldest first."""
-    root = landing_folder / DOJ_SUBFOLDER
+def landed_extracts(landing_folder: Path, subfolder: str = DOJ_SUBFOLDER) -> list[LandedExtract]:
+    """Return every extract in a subfolder of the landing folder (doj/ by default), oldest first."""
+    root = landing_folder / subfolder
     if not root.is_dir():
         return []
     extracts = [
@@ -95,12 +98,15 @@ def landed_extracts(landing_folder: Path) -> list[LandedExtract]:
 
 
 def newest_ready_extract(
-    landing_folder: Path, settle_seconds: float, now: float | None = None
+    landing_folder: Path,
+    settle_seconds: float,
+    now: float | None = None,
+    subfolder: str = DOJ_SUBFOLDER,
 ) -> LandedExtract | None:
     """Return the most recently modified extract that is ready, or None when there is none."""
     ready = [
         extract
-        for extract in landed_extracts(landing_folder)
+        for extract in landed_extracts(landing_folder, subfolder)
         if extract.is_ready(settle_seconds, now)
     ]
     return ready[-1] if ready else None

@@ -8,6 +8,8 @@ from typing import Any
 
 import duckdb
 
+from clearance.exports.motion_lists import run_courts
+
 logger = logging.getLogger(__name__)
 
 SUMMARY = "summary.json"
@@ -110,6 +112,52 @@ def _subjects_left(impact: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def court_figures(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any] | None:
+    """Return the run's court linking counts and motion-list rows per court, or None without
+    court files.
+
+    Court-only convictions are counted here only, apart from every policy count.
+    """
+    (court_files,) = con.execute(
+        "select count(*) from raw.run_court_files where run_id = ?", [run_id]
+    ).fetchone()
+    if not court_files:
+        return None
+    measures = dict(
+        con.execute("select measure, convictions from marts.fct_court_link_summary").fetchall()
+    )
+    linked_by = {
+        measure.removeprefix("linked_by_"): count
+        for measure, count in sorted(measures.items())
+        if measure.startswith("linked_by_")
+    }
+    motion_rows = dict(
+        con.execute(
+            """
+            select court_county, count(*) as motion_rows,
+            from exports.exp_court__motion_lists
+            group by court_county
+            order by court_county
+            """
+        ).fetchall()
+    )
+    return {
+        "files": court_files,
+        "matched": measures.get("matched", 0),
+        "doj_only": measures.get("doj_only", 0),
+        "court_only": measures.get("court_only", 0),
+        "already_relieved": measures.get("already_relieved", 0),
+        "relief_pending": measures.get("relief_pending", 0),
+        "case_number_from_court": measures.get("case_number_from_court", 0),
+        "linked_by": linked_by,
+        "motion_list_rows": {
+            # The courts the writer makes lists for, so a court with an empty list shows 0.
+            court: motion_rows.get(court, 0)
+            for court in run_courts(con, run_id)
+        },
+    }
+
+
 def build_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
     """Return the content of summary.json for a run whose models are built."""
     run = run_record(con, run_id)
@@ -146,4 +194,5 @@ def build_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]
             "with_some_relief": county["subjects_with_some_relief"],
         },
         "subjects_left": subjects_left,
+        "court": court_figures(con, run_id),
     }

@@ -1,5 +1,5 @@
-"""Assets of a clearance run: the raw load, the dbt models, the exports and the analyst
-database, the run manifest, and the publication that makes them the county's `latest`.
+"""Assets of a clearance run: the raw load, the dbt models, the exports, the motion lists and
+the analyst database, the run manifest, and the publication that makes them the county's `latest`.
 
 Every asset is partitioned by county. Publication is downstream of everything else, so a
 failed step or a failed blocking asset check anywhere upstream leaves the previous
@@ -185,6 +185,35 @@ def build_doj_exports(dbt_models: AssetsDefinition) -> AssetsDefinition:
     return doj_exports
 
 
+def build_motion_lists(dbt_models: AssetsDefinition) -> AssetsDefinition:
+    """Return the motion lists asset, downstream of every dbt model, seed and test of the build."""
+
+    @asset(
+        deps=[dbt_models],
+        group_name="exports",
+        kinds={"python", "csv", "pdf"},
+        partitions_def=COUNTY_PARTITIONS,
+    )
+    def motion_lists(
+        context: AssetExecutionContext, clearance_run: ClearanceRun
+    ) -> MaterializeResult:
+        """Write each court's motion list, CSV and PDF, into the run folder, owner-only."""
+        from clearance.exports.motion_lists import write_motion_lists
+        from clearance.publishing.folders import create_run_folder
+
+        request = clearance_run.request(context)
+        progress.info("writing motion lists ...")
+        out_dir = create_run_folder(Path(request.out_dir))
+        written = write_motion_lists(Path(request.warehouse), request.run_id, out_dir)
+        context.log.info("Wrote %d motion lists to %s", len(written), out_dir)
+        # Row counts only: the lists carry names, which stay out of Dagster's event log.
+        return MaterializeResult(
+            metadata={f"rows_{item.court_county}": item.rows for item in written}
+        )
+
+    return motion_lists
+
+
 def build_analyst_database(dbt_models: AssetsDefinition) -> AssetsDefinition:
     """Return the analyst database asset, downstream of the marts and their checks."""
 
@@ -240,7 +269,7 @@ def run_check_results(context: AssetExecutionContext) -> list[dict]:
 
 
 @asset(
-    deps=["doj_exports", "analyst_database"],
+    deps=["doj_exports", "motion_lists", "analyst_database"],
     group_name="publish",
     kinds={"python", "duckdb", "json"},
     pool=WAREHOUSE_POOL,

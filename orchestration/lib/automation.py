@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clearance.counties import CALIFORNIA_COUNTIES, county_config, county_slug, project_path
-from clearance.landing import LandedExtract, newest_ready_extract
+from clearance.landing import COURT_SUBFOLDER, LandedExtract, newest_ready_extract
 from orchestration.lib.run_request import TAG_COMPUTE_DATE, TAG_COUNTY, TAG_POLICY
 
 
@@ -24,8 +24,21 @@ class CountyRunPlan:
 
 
 def _plan(
-    county: str, config: dict[str, Any], extract: LandedExtract, run_key: str, compute_date: str
+    county: str,
+    config: dict[str, Any],
+    extract: LandedExtract,
+    run_key: str,
+    compute_date: str,
+    now: float | None,
 ) -> CountyRunPlan:
+    settings: dict[str, Any] = {
+        "doj_paths": [str(path) for path in extract.paths],
+        "compute_date": compute_date,
+    }
+    court_paths, court_mapping_paths = landed_court_inputs(config, now)
+    if court_paths:
+        settings["court_paths"] = court_paths
+        settings["court_mapping_paths"] = court_mapping_paths
     return CountyRunPlan(
         county=county,
         run_key=run_key,
@@ -35,17 +48,32 @@ def _plan(
             TAG_COMPUTE_DATE: compute_date,
         },
         # The run loads exactly the files seen here, even if a newer extract lands meanwhile.
-        run_config={
-            "resources": {
-                "clearance_run": {
-                    "config": {
-                        "doj_paths": [str(path) for path in extract.paths],
-                        "compute_date": compute_date,
-                    }
-                }
-            }
-        },
+        run_config={"resources": {"clearance_run": {"config": settings}}},
     )
+
+
+def landed_court_inputs(
+    config: dict[str, Any], now: float | None = None
+) -> tuple[list[str], list[str]]:
+    """Return the court files of a county run and the mapping of each, or two empty lists.
+
+    A county with `court_mapping` takes its newest ready court extract from the court/
+    subfolder of its landing folder, every file with that mapping. Without a ready court
+    extract the run goes ahead on the DOJ files alone, as a run without --court does.
+    """
+    mapping = config.get("court_mapping")
+    if not mapping:
+        return [], []
+    extract = newest_ready_extract(
+        project_path(config["landing_folder"]),
+        float(config["settle_seconds"]),
+        now,
+        subfolder=COURT_SUBFOLDER,
+    )
+    if extract is None:
+        return [], []
+    mapping_path = str(project_path(str(mapping)))
+    return [str(path) for path in extract.paths], [mapping_path] * len(extract.paths)
 
 
 def scheduled_runs(compute_date: dt.date, now: float | None = None) -> list[CountyRunPlan]:
@@ -65,7 +93,7 @@ def scheduled_runs(compute_date: dt.date, now: float | None = None) -> list[Coun
         if extract is None:
             continue
         run_key = f"schedule:{county_slug(county)}:{compute_date.isoformat()}"
-        plans.append(_plan(county, config, extract, run_key, compute_date.isoformat()))
+        plans.append(_plan(county, config, extract, run_key, compute_date.isoformat(), now))
     return plans
 
 
@@ -90,5 +118,5 @@ def landed_runs(
             continue
         seen[county] = extract.fingerprint
         run_key = f"landing:{county_slug(county)}:{extract.fingerprint[:16]}"
-        plans.append(_plan(county, config, extract, run_key, compute_date.isoformat()))
+        plans.append(_plan(county, config, extract, run_key, compute_date.isoformat(), now))
     return plans, json.dumps(seen, sort_keys=True)

@@ -57,18 +57,27 @@ def newest_landed_doj_paths(county: str) -> tuple[str, ...]:
 
 
 def load_court_layer(con, request: RunRequest) -> list:
-    """Load the run's court extracts with their mapping files; an empty list without any."""
-    from clearance.loading.court_files import CourtFileInput, load_court_files
+    """Load the run's court extracts with their mapping files; an empty list without any.
 
-    if not request.court_paths:
+    A run given no DOJ files (a county partition launched from the UI) takes the newest ready
+    court extract of the landing folder too, when the county configuration names a mapping.
+    """
+    from clearance.counties import county_config
+    from clearance.loading.court_files import CourtFileInput, load_court_files
+    from orchestration.lib.automation import landed_court_inputs
+
+    court_paths, mapping_paths = list(request.court_paths), list(request.court_mapping_paths)
+    if not request.doj_paths and not court_paths:
+        court_paths, mapping_paths = landed_court_inputs(county_config(request.county))
+    if not court_paths:
         return []
-    total = len(request.court_paths)
+    total = len(court_paths)
     progress.info("loading %d court file%s ...", total, "" if total == 1 else "s")
     loaded_files = load_court_files(
         con,
         [
             CourtFileInput(Path(path), Path(mapping))
-            for path, mapping in zip(request.court_paths, request.court_mapping_paths, strict=True)
+            for path, mapping in zip(court_paths, mapping_paths, strict=True)
         ],
     )
     for number, loaded in enumerate(loaded_files, start=1):

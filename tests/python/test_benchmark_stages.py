@@ -32,3 +32,22 @@ def test_answer_key_comparison_is_its_own_stage() -> None:
     stages = stage_seconds(progress)
     assert stages["exports"] == 5.0
     assert stages["answer key"] == 1.1
+
+
+def test_court_load_and_motion_lists_are_stages() -> None:
+    progress = PROGRESS.replace(
+        "[  10.1s] building models ...",
+        "[   9.0s] loading 1 court file ...\n[  10.1s] building models ...",
+    ).replace(
+        "[  38.1s] done",
+        "[  35.0s] writing motion lists ...\n[  36.5s] writing the analyst database ...\n"
+        "[  38.1s] done",
+    )
+
+    stages = stage_seconds(progress)
+
+    assert stages["load"] == 6.6
+    assert stages["court load"] == 1.1
+    assert stages["exports"] == 3.0
+    assert stages["motion lists"] == 1.5
+    assert stages["analyst database"] == 1.6

@@ -48,6 +48,7 @@ typed as (
         end as case_key,
         case_type,
         cast(filing_date as date) as filing_date,
+        defendant_name,
         {{ normalized_person_name('defendant_name') }} as defendant_name_normalized,
         cast(defendant_dob as date) as defendant_dob,
         nullif(upper(trim(cii_number)), '') as cii_number,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from court_test_files import COURT_HEADER, court_line, write_court_file, write_mapping
+from court_test_files import COURT_HEADER, MAPPING, court_line, write_court_file, write_mapping
 
 from clearance.loading.court_files import CourtFileInput, load_court_files
 from clearance.loading.errors import InputFileError
@@ -132,3 +132,62 @@ def test_same_file_and_mapping_is_reused(warehouse, tmp_path: Path):
     assert second.load_id == first.load_id
     assert not third.reused
     assert warehouse.execute("select count(*) from raw.court_rows").fetchall() == [(2,)]
+
+
+def test_quoted_field_spanning_lines_is_one_row(warehouse, tmp_path: Path):
+    court = write_court_file(
+        tmp_path / "court.csv",
+        [
+            court_line("BA100000001", name='"TESTPERSON,\nALPHA"'),  # lines 2-3
+            court_line("BA100000002"),  # line 4
+            "",  # line 5
+        ],
+    )
+    mapping = write_mapping(tmp_path / "mapping.yaml")
+
+    [loaded] = load(warehouse, court, mapping)
+
+    assert (loaded.rows_read, loaded.rows_loaded, loaded.rows_quarantined) == (3, 2, 1)
+    rows = warehouse.execute(
+        "select line_number, defendant_name from raw.court_rows order by line_number"
+    ).fetchall()
+    assert rows == [(2, "TESTPERSON,\nALPHA"), (4, "TESTPERSON, ALPHA")]
+    quarantined = warehouse.execute(
+        "select line_number, column_name, reason from raw.court_quarantine"
+    ).fetchall()
+    assert quarantined == [(5, None, "blank line")]
+
+
+def test_cp1252_file_with_crlf_and_semicolons_loads(warehouse, tmp_path: Path):
+    lines = [
+        court_line("BA100000001", name='"TESTPERSÖN, ALPHA"'),
+        court_line("BA100000002", name='"TESTPERSON; BETA"', dob=" 02/03/1981 "),
+    ]
+    text = "\r\n".join([COURT_HEADER, *lines]).replace(",", ";").replace("N; B", "N, B")
+    court = tmp_path / "court.csv"
+    court.write_bytes((text + "\r\n").encode("cp1252"))
+    mapping = write_mapping(tmp_path / "mapping.yaml", encoding="cp1252", delimiter=";")
+
+    [loaded] = load(warehouse, court, mapping)
+
+    assert (loaded.rows_read, loaded.rows_loaded, loaded.rows_quarantined) == (2, 2, 0)
+    rows = warehouse.execute(
+        "select line_number, defendant_name, defendant_dob from raw.court_rows order by line_number"
+    ).fetchall()
+    # The quoted name keeps its delimiter; the date loses its padding.
+    assert rows == [
+        (2, "TESTPERSÖN; ALPHA", "1980-01-01"),
+        (3, "TESTPERSON, BETA", "1981-02-03"),
+    ]
+
+
+def test_pattern_outside_re2_fails_with_mapping_named(warehouse, tmp_path: Path):
+    court = write_court_file(tmp_path / "court.csv", [court_line("BA100000001")])
+    case_number = {
+        **MAPPING["case_number"],
+        "pattern": r"^(?P<type>BA|MA)(?P<year>\d{2})(?=\d)(?P<serial>\d{7})$",
+    }
+    mapping = write_mapping(tmp_path / "mapping.yaml", case_number=case_number)
+
+    with pytest.raises(InputFileError, match=r"patterns must be RE2 syntax"):
+        load(warehouse, court, mapping)

@@ -91,6 +91,7 @@ def test_job_covers_every_asset(definitions_and_warehouse) -> None:
         "intermediate__int_subjects_volume_suite",
         "marts__fct_conviction_outcomes_marts_suite",
         "marts__fct_county_impact_targets_suite",
+        "motion_lists",
         "publication",
         "raw__doj_lines_raw_suite",
         "raw_doj_load",
@@ -110,6 +111,7 @@ def test_warehouse_writers_share_one_pool(definitions_and_warehouse) -> None:
     # renames a link.
     assert pools["doj_exports"] is None
     assert pools["analyst_database"] is None
+    assert pools["motion_lists"] is None
     assert pools["publication"] is None
     # The suite checks record their results in the warehouse.
     assert pools["raw__doj_lines_raw_suite"] == WAREHOUSE_POOL
@@ -122,7 +124,11 @@ def test_publication_is_downstream_of_every_output(definitions_and_warehouse) ->
     upstream = graph.get(AssetKey("publication")).parent_keys
     assert upstream == {AssetKey("run_manifest")}
     manifest_parents = graph.get(AssetKey("run_manifest")).parent_keys
-    assert manifest_parents == {AssetKey("doj_exports"), AssetKey("analyst_database")}
+    assert manifest_parents == {
+        AssetKey("doj_exports"),
+        AssetKey("motion_lists"),
+        AssetKey("analyst_database"),
+    }
     analyst_parents = graph.get(AssetKey("analyst_database")).parent_keys
     assert AssetKey(["marts", "fct_subject_relief"]) in analyst_parents
     assert AssetKey(["marts", "fct_conviction_outcomes"]) in analyst_parents

@@ -37,6 +37,8 @@ counties:
     scheduled: false
   NAPA:
     parameters: {{effective_date_check: false}}
+  KERN:
+    court_mapping: {tmp_path}/kern_court_mapping.yaml
 """,
         encoding="utf-8",
     )
@@ -44,8 +46,8 @@ counties:
     return tmp_path
 
 
-def land(root: Path, county_slug: str, name: str, mtime: float) -> Path:
-    path = root / "landing" / county_slug / "doj" / name
+def land(root: Path, county_slug: str, name: str, mtime: float, subfolder: str = "doj") -> Path:
+    path = root / "landing" / county_slug / subfolder / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("x", encoding="utf-8")
     os.utime(path, (mtime, mtime))
@@ -152,3 +154,32 @@ def test_run_without_county_is_rejected(county_config: Path) -> None:
         resolve_request(
             {}, dagster_run_id="r", partition_key=None, created_at=dt.datetime.now(dt.UTC), tags={}
         )
+
+
+def test_run_takes_court_extract_with_mapping(county_config: Path) -> None:
+    land(county_config, "kern", "extract.dat", T0)
+    land(county_config, "kern", "cases/part1.csv", T0, subfolder="court")
+    land(county_config, "kern", "cases/part2.csv", T0, subfolder="court")
+    land(county_config, "kern", "older.csv", T0 - 600, subfolder="court")
+
+    plans = scheduled_runs(COMPUTE_DATE, now=T0 + 60)
+
+    [plan] = [plan for plan in plans if plan.county == "KERN"]
+    config = plan.run_config["resources"]["clearance_run"]["config"]
+    # The newest ready court extract is the folder of two files, read in file-name order.
+    court = county_config / "landing" / "kern" / "court" / "cases"
+    assert config["court_paths"] == [str(court / "part1.csv"), str(court / "part2.csv")]
+    mapping = str(county_config / "kern_court_mapping.yaml")
+    assert config["court_mapping_paths"] == [mapping, mapping]
+
+
+def test_run_without_ready_court_extract_has_no_court_files(county_config: Path) -> None:
+    land(county_config, "kern", "extract.dat", T0)
+    land(county_config, "kern", "cases.csv", T0 + 30, subfolder="court")  # not settled yet
+
+    plans = scheduled_runs(COMPUTE_DATE, now=T0 + 60)
+
+    [plan] = [plan for plan in plans if plan.county == "KERN"]
+    config = plan.run_config["resources"]["clearance_run"]["config"]
+    assert "court_paths" not in config
+    assert "court_mapping_paths" not in config
