@@ -227,7 +227,7 @@ def _read_lines(
             court_rows_sql.READ_LINES_SQL,
             {
                 "path": str(source),
-                "line_delimiter": scan.line_delimiter,
+                "delimiter": scan.line_delimiter,
                 "new_line": new_line,
                 "encoding": encoding,
                 "max_line_size": min(

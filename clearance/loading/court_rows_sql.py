@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from clearance.loading.court_mapping import COURT_COLUMNS, DATE_COLUMNS, CourtMapping
+from clearance.loading.line_parsing import READ_PHYSICAL_LINES_SQL
 
 # ASCII whitespace besides the space that Python's str.strip() removes. DuckDB's one-argument
 # trim() removes spaces only, but took half the time of trim() with these characters (duckdb
@@ -20,27 +21,7 @@ _UPPER_COLUMNS = ("court_county", "case_type", "charge_level", "disposition", "r
 _REQUIRED_VALUES = ("case_number", "charge_seq", "charge_code", "disposition")
 _CHARGE_PREFIXES = {"664": "attempt", "182": "conspiracy"}
 
-READ_LINES_SQL = r"""
-create or replace temp table court_lines as
-select
-    row_number() over () as line_number,
-    line,
-from read_csv(
-    $path,
-    auto_detect = false,
-    header = false,
-    columns = {'line': 'VARCHAR'},
-    delim = $line_delimiter,
-    quote = '',
-    escape = '',
-    comment = '',
-    new_line = $new_line,
-    encoding = $encoding,
-    max_line_size = $max_line_size,
-    parallel = false,
-    strict_mode = false
-)
-"""
+READ_LINES_SQL = "create or replace temp table court_lines as\n" + READ_PHYSICAL_LINES_SQL
 
 COUNT_ROWS_SQL = """
 select

@@ -14,7 +14,7 @@ FIELD_COUNT = len(DOJ_COLUMNS)
 # The delimiter is a control byte absent from the file, so DuckDB returns each line whole. Quote,
 # escape and comment are off, so no character of the line is interpreted. The reader is
 # single-threaded so that row_number() follows the file's line order.
-_READ_LINES_SQL = r"""
+READ_PHYSICAL_LINES_SQL = r"""
 select
     row_number() over () as line_number,
     line,
@@ -51,7 +51,7 @@ READ_AND_CHECK_LINES_SQL = f"""
 create or replace temp table doj_checked as
 with
 
-doj_lines as ({_READ_LINES_SQL}),
+doj_lines as ({READ_PHYSICAL_LINES_SQL}),
 
 data_lines as (
     select

@@ -10,26 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# The canonical court layout, in order. docs/court-extract.md explains each column.
-CANONICAL_COLUMNS: tuple[str, ...] = (
-    "court_county",
-    "case_number",
-    "case_type",
-    "filing_date",
-    "defendant_name",
-    "defendant_dob",
-    "cii_number",
-    "charge_seq",
-    "charge_code",
-    "charge_level",
-    "disposition",
-    "disposition_date",
-    "sentence_text",
-    "relief_status",
-    "relief_date",
-)
+from clearance.loading.court_mapping import COURT_COLUMNS, DATE_COLUMNS
 
-DATE_COLUMNS: tuple[str, ...] = ("filing_date", "defendant_dob", "disposition_date", "relief_date")
+# The canonical court layout, in order, as the loader maps every court onto it.
+CANONICAL_COLUMNS = COURT_COLUMNS
+
 
 # The generated DOJ `OFN`: two county letters, the two-digit arrest year, the type of charge of
 # the first count and a six-digit serial. A court number carries the same year, type and serial.
