@@ -3,10 +3,9 @@
 The figure comes from the seed `published_targets` and counts convictions eligible under one
 policy, so the suite compares only when the run decided that policy, as the county's policy
 or beside it. For generated input (a generation manifest beside the input files lists every
-file of the run for its county) the figure is scaled by the manifest's `scale`, and a miss
-blocks publication when the scaled figure is large enough: chance alone moves a count of n by
-about √n, which for fewer than 2,500 expected convictions is more than 2%, so a small test file
-only warns. For real input a miss blocks only where the county's configuration sets
+file of the run for its county) the figure is scaled by the manifest's `scale`. A miss blocks
+publication when the scaled figure is 2,500 or more. Chance alone moves a count of n by about
+√n, which below 2,500 is more than 2%, so a smaller test file only warns. For real input a miss blocks only where the county's configuration sets
 `severity: blocking`. Otherwise it is a warning, because real results legitimately move away
 from an announced figure.
 """

@@ -131,8 +131,8 @@ def build_run_manifest(
         ).fetchall()
     ]
 
-    # A file whose content was loaded before is reused, and raw.doj_files keeps the path of that
-    # first load; the run's own path is the one it was given.
+    # A file whose content was loaded before is reused, so raw.doj_files keeps the path of that
+    # first load. The manifest names the path the run was given.
     if len(given_paths) == len(inputs):
         for item, given in zip(inputs, given_paths, strict=True):
             if item["path"] != given:

@@ -71,8 +71,8 @@ SYNTHETIC_LINES = [
     {**SYNTHETIC_COUNT, "RECORD_ID": "3"},
     {**SYNTHETIC_COUNT, "RECORD_ID": "4", "DISP_DESCR": "DISMISSED/CHARGE DROPPED"},
     {**SYNTHETIC_COUNT, "RECORD_ID": "5", "PRI_SSN": "900-00-0002"},
-    # Line 6 is a second sentence part written with placeholders in two neighbouring columns
-    # that line 1 leaves empty; line 7 has a real value there instead.
+    # Line 6 is a second sentence part with placeholders in two neighbouring columns that line 1
+    # leaves empty. Line 7 has a real value there instead.
     {
         **SYNTHETIC_COUNT,
         "RECORD_ID": "6",
@@ -125,7 +125,7 @@ def test_placeholders_read_as_empty_in_signatures(staged_rows):
     assert _signatures(staged_rows, 6)[0] == _signatures(staged_rows, 1)[0]
 
 
-def test_a_value_where_the_other_row_is_empty_changes_the_signature(staged_rows):
+def test_value_in_empty_column_changes_signature(staged_rows):
     assert _signatures(staged_rows, 7)[0] != _signatures(staged_rows, 1)[0]
 
 

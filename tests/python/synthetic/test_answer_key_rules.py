@@ -52,15 +52,8 @@ SUPER_STRIKE = {"section": None, "offense": "187 PC-MURDER", "county": "ORANGE"}
 BURGLARY = {"section": None, "offense": "459 PC-BURGLARY"}
 
 
-def _answer(
-    convictions: list[dict],
-    *,
-    dob: str | None = AGE_40,
-    deceased: bool = False,
-    registered: str | None = None,
-) -> dict[tuple[str, str], tuple[str, str]]:
-    """Build the tables for one subject, and return {(policy, cnt_order): (determination, reason)}."""
-    con = duckdb.connect()
+def _create_tables(con: duckdb.DuckDBPyConnection, dob: str | None, deceased: bool) -> None:
+    """Create the generator's tables that the key reads, with one subject and no convictions."""
     con.execute(
         "create temp table subjects as select 0 as subject, 1 as subject_number, "
         "?::date as recorded_dob, ? as deceased, 'background' as scenario",
@@ -80,31 +73,49 @@ def _answer(
         """create temp table sentenced (subject int, cycle int, count_number int, step_type varchar,
         sentence_part int, sent_length int, sent_time_code varchar)"""
     )
+
+
+def _insert_conviction(con: duckdb.DuckDBPyConnection, conviction: dict) -> None:
+    """Insert one conviction as its cycle, count 1, court step and one sentence part."""
+    cycle = conviction["cycle"]
+    con.execute("insert into cycles values (0, ?, false)", [cycle])
+    con.execute(
+        "insert into counts values (0, ?, 1, ?, ?, ?, ?, ?, ?::date, ?, false, true)",
+        [
+            cycle,
+            conviction["county"],
+            conviction["section"] is not None,
+            conviction["section"],
+            conviction["subsection"],
+            conviction["level"],
+            conviction["arrested"],
+            conviction["offense"],
+        ],
+    )
+    con.execute(
+        "insert into steps values (0, ?, 1, 'COURT ACTION', ?)", [cycle, conviction["disposed"]]
+    )
+    length, unit = conviction["sentence"]
+    con.execute(
+        "insert into sentenced values (0, ?, 1, 'COURT ACTION', 1, ?, ?)", [cycle, length, unit]
+    )
+
+
+def _answer(
+    convictions: list[dict],
+    *,
+    dob: str | None = AGE_40,
+    deceased: bool = False,
+    registered: str | None = None,
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """Build the tables for one subject, and return {(policy, cnt_order): (determination, reason)}."""
+    con = duckdb.connect()
+    _create_tables(con, dob, deceased)
     for conviction in convictions:
-        cycle = conviction["cycle"]
-        con.execute("insert into cycles values (0, ?, false)", [cycle])
-        con.execute(
-            "insert into counts values (0, ?, 1, ?, ?, ?, ?, ?, ?::date, ?, false, true)",
-            [
-                cycle,
-                conviction["county"],
-                conviction["section"] is not None,
-                conviction["section"],
-                conviction["subsection"],
-                conviction["level"],
-                conviction["arrested"],
-                conviction["offense"],
-            ],
-        )
-        con.execute(
-            "insert into steps values (0, ?, 1, 'COURT ACTION', ?)", [cycle, conviction["disposed"]]
-        )
-        length, unit = conviction["sentence"]
-        con.execute(
-            "insert into sentenced values (0, ?, 1, 'COURT ACTION', 1, ?, ?)", [cycle, length, unit]
-        )
+        _insert_conviction(con, conviction)
     if registered:
         con.execute("insert into steps values (0, 99, 1, 'REGISTRATION', ?)", [registered])
+
     create_answer_key(con, COUNTY, COMPUTE_DATE)
     rows = con.execute("select policy, cnt_order, determination, reason from answer_key").fetchall()
     return {
@@ -214,7 +225,7 @@ def test_age_50_boundary_in_la():
     )
 
 
-def test_missing_date_of_birth_skips_age_rules_in_la():
+def test_missing_birth_date_in_la():
     history = [_conviction(1, disposed="20100301"), _conviction(2, disposed="20200301", **BURGLARY)]
     # The age rules grant relief, so an unknown age skips them and the flow goes on to the end.
     assert _answer(history, dob=None)[("la-pilot-2019", FIRST)] == (
