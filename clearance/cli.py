@@ -719,5 +719,19 @@ def _dbt_log_path(args: argparse.Namespace) -> Path:
     return dbt_work_dir(warehouse) / "target" / "dbt.log"
 
 
+def console_main() -> NoReturn:
+    """Run the `clearance` script and leave without tearing down what it imported.
+
+    By the time main returns, every output is written and closed and the warehouse lock is
+    released. What remains is unwinding the modules of Dagster, dbt and their dependencies,
+    which took 1.5 s of a run's time and changes nothing on disk.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()

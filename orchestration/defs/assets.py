@@ -253,7 +253,7 @@ def run_check_results(context: AssetExecutionContext) -> list[dict]:
     """
     results = []
     for record in context.instance.all_logs(
-        context.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+        context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
     ):
         evaluation = record.dagster_event.event_specific_data
         results.append(

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
-import threading
 from pathlib import Path
 from typing import Any
 
 from clearance.counties import county_config
 from clearance.errors import ClearanceError
 from orchestration.lib.run_request import RunRequest
+from orchestration.lib.suite_worker import active_suite_worker
 
 logger = logging.getLogger(__name__)
-
-
-def preload_great_expectations() -> threading.Thread:
-    """Start importing Great Expectations in a daemon thread and return the thread.
-
-    The import of pandas and GX took 2 to 3 s on 2 shared cores. Started when the job starts,
-    it runs while DuckDB loads the files, which releases the GIL, so the first check of a
-    large run hardly waits for it. A failed import is only logged here, because the check
-    imports the module again and reports the error.
-    """
-
-    def load() -> None:
-        try:
-            importlib.import_module("expectations.validation")
-        except Exception:
-            logger.debug("Preloading Great Expectations failed", exc_info=True)
-
-    thread = threading.Thread(target=load, name="preload-great-expectations", daemon=True)
-    thread.start()
-    return thread
 
 
 def run_county_config(county: str) -> dict[str, Any]:
@@ -51,8 +30,9 @@ def run_county_config(county: str) -> dict[str, Any]:
 def run_data_quality_suite(suite: str, check_name: str, asset: str, request: RunRequest):
     """Validate the suite on the run, record the result in the warehouse and the report.
 
-    Returns the SuiteOutcome. Great Expectations is imported here at the latest (a run's job
-    preloads it), so that commands which do not validate never load it.
+    Returns the SuiteOutcome. A command-line run validates in its suite worker, which has
+    imported Great Expectations meanwhile; a run without one (scheduled, or in a test)
+    imports it here, so that commands which do not validate never load it.
     """
     from expectations.recording import record_outcome
     from expectations.report import add_outcome
@@ -65,7 +45,11 @@ def run_data_quality_suite(suite: str, check_name: str, asset: str, request: Run
         doj_paths=request.doj_paths,
         county_config=run_county_config(request.county),
     )
-    outcome = run_suite(suite, run, check_name, asset)
+    worker = active_suite_worker()
+    if worker is None:
+        outcome = run_suite(suite, run, check_name, asset)
+    else:
+        outcome = worker.run_suite(suite, run, check_name, asset)
     volume = None
     if suite == "volume":
         counts = outcome.aggregates["run"][0]

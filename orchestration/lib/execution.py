@@ -34,10 +34,19 @@ def execute_run(request: RunRequest, verbose: bool = False) -> None:
     ephemeral Dagster instance, so nothing is written to DAGSTER_HOME. An asset's exception is
     raised again here unchanged.
     """
+    from orchestration.lib.suite_worker import suite_worker
+
+    # Started before Dagster is imported, so the two imports share the two cores.
+    with suite_worker():
+        result = _execute_job(request, verbose)
+    logger.info("Dagster run %s finished: success=%s", result.run_id, result.success)
+
+
+def _execute_job(request: RunRequest, verbose: bool) -> Any:
+    """Execute the job under the warehouse lock and return Dagster's result."""
     from clearance.warehouse_lock import exclusive_warehouse_lock
     from orchestration.defs.code_location import build_definitions
     from orchestration.defs.jobs import CLEARANCE_RUN_JOB
-    from orchestration.lib.data_quality import preload_great_expectations
     from orchestration.lib.run_request import TAG_COMPUTE_DATE, TAG_COUNTY
     from orchestration.lib.steps import progress
 
@@ -49,10 +58,8 @@ def execute_run(request: RunRequest, verbose: bool = False) -> None:
     ):
         definitions = build_definitions(Path(request.warehouse))
         job = definitions.resolve_job_def(CLEARANCE_RUN_JOB)
-        preload_great_expectations()
-        result = job.execute_in_process(
+        return job.execute_in_process(
             run_config=run_config(request, verbose),
             partition_key=request.county,
             tags={TAG_COUNTY: request.county, TAG_COMPUTE_DATE: request.compute_date},
         )
-    logger.info("Dagster run %s finished: success=%s", result.run_id, result.success)
