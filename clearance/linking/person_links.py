@@ -148,9 +148,6 @@ def score_person_links(records: pa.Table, memory_limit: str = "1GB") -> pa.Table
     source_dataset `court` or `doj`. Splink works in its own in-memory DuckDB, so its work tables never reach
     the warehouse.
     """
-    from splink import Linker, SettingsCreator
-    from splink.backends.duckdb import DuckDBAPI
-
     con = duckdb.connect(config={"memory_limit": memory_limit, "threads": 1})
     try:
         con.register("link_records", records)
@@ -167,6 +164,10 @@ def score_person_links(records: pa.Table, memory_limit: str = "1GB") -> pa.Table
         [(doj_count,)] = con.execute("select count(*) from doj_records").fetchall()
         if court_count == 0 or doj_count == 0:
             return SCORE_SCHEMA.empty_table()
+
+        # Splink takes about a second to import; a run without court files never needs it.
+        from splink import Linker, SettingsCreator
+        from splink.backends.duckdb import DuckDBAPI
 
         api = DuckDBAPI(connection=con)
         court = api.register("court_records", table_name="court")
