@@ -185,20 +185,24 @@ def generated_los_angeles(scale: float) -> tuple[Path, dict]:
     return folder / county["files"][0]["file"], county
 
 
-def measure_generated_la(scale: float, with_court: bool = False) -> Measurement:
+def measure_generated_la(
+    scale: float, with_court: bool = False, doj_file: Path | None = None
+) -> Measurement:
     """Run la-pilot-2019 on generated Los Angeles, as measure() runs its files.
 
     With with_court, the run also loads the generated court extract with its mapping file.
+    doj_file replaces the generated DOJ file (a copy with its case numbers blanked).
     """
-    doj_file, county = generated_los_angeles(scale)
+    generated_file, county = generated_los_angeles(scale)
+    doj_file = doj_file or generated_file
     court = None
     if with_court:
         court = (
-            doj_file.parent / county["court"]["file"],
-            doj_file.parent / county["court"]["mapping_file"],
+            generated_file.parent / county["court"]["file"],
+            generated_file.parent / county["court"]["mapping_file"],
         )
     wall, peak, stages = _run_clearance(
-        doj_file, "LOS ANGELES", "la-pilot-2019", doj_file.parent / "out", court
+        doj_file, "LOS ANGELES", "la-pilot-2019", generated_file.parent / "out", court
     )
     (file_entry,) = county["files"]
     return Measurement(
@@ -278,22 +282,36 @@ def main_generated_la(scale: float, county: str) -> None:
 
 
 def main_generated_la_with_court(scale: float, county: str) -> None:
-    """Print one la-pilot-2019 run on generated Los Angeles without and one with its court file.
+    """Print la-pilot-2019 runs on generated Los Angeles without and with its court file.
 
     The difference per stage is the cost of the court: its load, the linking models in dbt,
-    and the motion list.
+    and the motion list. A third run blanks the DOJ file's case numbers, so that every court
+    link comes from the person model; both court runs report precision and recall against the
+    generator's link key.
     """
+    from clearance.review.court_link_key import LINK_KEY_NAME, blank_case_numbers, link_quality
+
     cold = measure(1_000, county)
     print(f"warm-up (1,000 simple-writer rows, dbt parses the project): {cold.wall_seconds:.2f} s")
-    _, county_entry = generated_los_angeles(scale)
+    doj_file, county_entry = generated_los_angeles(scale)
+    link_key = doj_file.parent / LINK_KEY_NAME
+    warehouse = WORK_DIR / "warehouse.duckdb"
     without_court = measure_generated_la(scale)
     with_court = measure_generated_la(scale, with_court=True)
+    quality = {"case numbers": link_quality(warehouse, link_key)}
+    blanked = doj_file.with_name(f"{doj_file.stem}_no_case_numbers.csv")
+    if not blanked.is_file():
+        blank_case_numbers(doj_file, blanked)
+    without_case_numbers = measure_generated_la(scale, with_court=True, doj_file=blanked)
+    quality["no case numbers"] = link_quality(warehouse, link_key)
+
     court_rows = county_entry["court"]["rows"]
     print(
         f"Los Angeles from clearance generate, seed 1, scale {scale:g}, la-pilot-2019, "
-        f"without and with its court file ({court_rows:,} rows):"
+        f"without and with its court file ({court_rows:,} rows), then with the court file "
+        "and no DOJ case numbers:"
     )
-    _print_measurements([without_court, with_court])
+    _print_measurements([without_court, with_court, without_case_numbers])
     stages = sorted(set(without_court.stage_seconds) | set(with_court.stage_seconds))
     added = {
         stage: round(
@@ -308,12 +326,23 @@ def main_generated_la_with_court(scale: float, county: str) -> None:
     print(
         f"seconds the court adds in all: {with_court.wall_seconds - without_court.wall_seconds:+.2f}"
     )
+    for label, measured in quality.items():
+        print(
+            f"court links, {label}: {measured.correct_links:,} of {measured.predicted_links:,} "
+            f"links right (precision {measured.precision:.4f}), {measured.correct_links:,} of "
+            f"{measured.true_links:,} true links found (recall {measured.recall:.4f})"
+        )
     results = {
         "scale": scale,
         "court_rows": court_rows,
         "without_court": asdict(without_court),
         "with_court": asdict(with_court),
+        "with_court_no_case_numbers": asdict(without_case_numbers),
         "seconds_added_per_stage": added,
+        "link_quality": {
+            label: dict(asdict(measured), precision=measured.precision, recall=measured.recall)
+            for label, measured in quality.items()
+        },
     }
     (WORK_DIR / "results_generated_la_court.json").write_text(json.dumps(results, indent=2) + "\n")
 
