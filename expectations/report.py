@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from expectations.outcomes import SuiteOutcome, format_value
+from expectations.runner import SUITE_COLLECTORS
 
 JSON_REPORT = "data-quality.json"
 HTML_REPORT = "data-quality.html"
@@ -41,6 +42,10 @@ def add_outcome(out_dir: Path, outcome: SuiteOutcome) -> None:
         report = {"run_id": outcome.run_id, "county": outcome.county, "checks": {}}
     report["checks"][outcome.check_name] = outcome.to_json()
     report["passed"] = all(check["passed"] for check in report["checks"].values())
+    # A blocking failure skips the suites downstream of it; naming them keeps the report from
+    # reading as complete.
+    checked = {check["suite"] for check in report["checks"].values()}
+    report["not_run"] = [suite for suite in SUITE_COLLECTORS if suite not in checked]
     _write_owner_only(out_dir / JSON_REPORT, json.dumps(report, indent=2, default=str) + "\n")
     _write_owner_only(out_dir / HTML_REPORT, render_html(report))
 
@@ -118,6 +123,12 @@ def render_html(report: dict[str, Any]) -> str:
             f"<td>{_status(check['passed'], check['severity'])}</td></tr>"
         )
     parts.append("</table>")
+    if report.get("not_run"):
+        parts.append(
+            "<p>Suites not run: "
+            + html.escape(", ".join(report["not_run"]))
+            + ". They run later in the run, or were skipped because a blocking check failed.</p>"
+        )
     for name, check in report["checks"].items():
         parts.append(f'<h2 id="{html.escape(name)}">{html.escape(name)}: ')
         parts.append(f"{_status(check['passed'], check['severity'])}</h2>")

@@ -25,7 +25,7 @@ from dagster import AssetSelection, Definitions, define_asset_job
 
 from clearance.counties import COUNTY_CONFIG_FILE, county_slug
 from clearance.synthetic.generator import MANIFEST_NAME, generate
-from expectations.report import JSON_REPORT
+from expectations.report import HTML_REPORT, JSON_REPORT
 from orchestration.defs.code_location import build_definitions
 from orchestration.lib.execution import execute_run, run_config
 from orchestration.lib.run_request import RunRequest
@@ -352,4 +352,9 @@ def test_quarantined_lines_fail_raw_before_dbt(good_run: RunRequest, tmp_path: P
     data = report(request)
     assert list(data["checks"]) == ["raw_suite"]
     assert list(failures(data, "raw_suite")) == ["quarantined_share"]
+    # Every suite after the raw one was skipped, and the report says so.
+    assert data["not_run"] == ["raw_rows", "staging", "marts", "volume", "targets"]
+    assert "Suites not run: raw_rows, staging, marts, volume, targets." in (
+        output_folder(request) / HTML_REPORT
+    ).read_text(encoding="utf-8")
     assert not exports_written(request)
