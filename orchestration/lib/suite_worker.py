@@ -10,19 +10,18 @@ the writer.
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from expectations.outcomes import SuiteOutcome
     from expectations.runner import SuiteRun
-
-logger = logging.getLogger(__name__)
 
 _active: SuiteWorker | None = None
 
@@ -31,51 +30,58 @@ class SuiteWorkerError(RuntimeError):
     """The worker process stopped, or a suite raised an error that could not be sent back."""
 
 
-def _serve(connection: Connection) -> None:
-    """Import Great Expectations, then run each suite asked for until the pipe closes."""
+def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
+    """Import Great Expectations, then run each suite asked for until the requests end."""
     import expectations.validation  # noqa: F401  (the slow import this process exists for)
     from expectations.runner import run_suite
 
     while True:
         try:
-            arguments = connection.recv()
-        except (EOFError, OSError):
+            arguments = pickle.load(requests)
+        except EOFError:
             return
         try:
             reply = (True, run_suite(*arguments))
         except Exception as error:  # every failure goes back to the run that asked
             reply = (False, error)
         try:
-            connection.send(reply)
+            payload = pickle.dumps(reply)
         except Exception as error:
             # What cannot be pickled still reaches the run, by its text.
             failure = reply[1] if not reply[0] else error
-            connection.send((False, SuiteWorkerError(f"{type(failure).__name__}: {failure}")))
+            payload = pickle.dumps(
+                (False, SuiteWorkerError(f"{type(failure).__name__}: {failure}"))
+            )
+        replies.write(payload)
+        replies.flush()
 
 
 class SuiteWorker:
-    """One spawned process that validates suites, one at a time, for the process that made it."""
+    """One child process that validates suites, one at a time, for the process that made it.
+
+    A plain subprocess speaking pickle over its stdin and stdout, rather than multiprocessing:
+    multiprocessing's spawn starts a resource tracker, which printed warnings about semaphores
+    that Dagster's and dbt's libraries left to it.
+    """
 
     def __init__(self) -> None:
-        # spawn, not fork: the parent runs Dagster's threads, which a fork would copy mid-state.
-        context = multiprocessing.get_context("spawn")
-        self._connection, child = context.Pipe()
-        self._process = context.Process(
-            target=_serve, args=(child,), name="great-expectations", daemon=True
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "orchestration.lib.suite_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
-        self._process.start()
-        child.close()
         self._lock = threading.Lock()
 
     def run_suite(self, suite: str, run: SuiteRun, check_name: str, asset: str) -> SuiteOutcome:
         """Run the suite in the worker and return its outcome, or raise what it raised."""
         with self._lock:
             try:
-                self._connection.send((suite, run, check_name, asset))
-                succeeded, value = self._connection.recv()
-            except (EOFError, OSError) as error:
+                pickle.dump((suite, run, check_name, asset), self._process.stdin)
+                self._process.stdin.flush()
+                succeeded, value = pickle.load(self._process.stdout)
+            except (EOFError, OSError, ValueError) as error:
                 raise SuiteWorkerError(
-                    f"the data-quality worker stopped (exit code {self._process.exitcode})"
+                    f"the data-quality worker stopped (exit code {self._process.poll()})"
                 ) from error
         if not succeeded:
             raise value
@@ -83,9 +89,10 @@ class SuiteWorker:
 
     def close(self) -> None:
         """Stop the worker, at once: an idle or still-importing worker has nothing to finish."""
-        self._connection.close()
-        self._process.terminate()
-        self._process.join(timeout=5)
+        self._process.kill()
+        self._process.wait(timeout=5)
+        for stream in (self._process.stdin, self._process.stdout):
+            stream.close()
 
 
 @contextmanager
@@ -104,3 +111,18 @@ def suite_worker() -> Iterator[SuiteWorker]:
 def active_suite_worker() -> SuiteWorker | None:
     """Return the worker of the job running in this process, if it started one."""
     return _active
+
+
+def main() -> None:
+    """Serve suites on stdin and stdout; what the libraries print goes to stderr instead."""
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    try:
+        _serve(sys.stdin.buffer, replies)
+    except KeyboardInterrupt:
+        # Ctrl-C reaches the whole process group; the run reports it, once.
+        pass
+
+
+if __name__ == "__main__":
+    main()
