@@ -10,6 +10,7 @@ the writer.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import subprocess
@@ -117,11 +118,9 @@ def main() -> None:
     """Serve suites on stdin and stdout; what the libraries print goes to stderr instead."""
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    try:
+    # Ctrl-C reaches the whole process group; the run reports it, once.
+    with contextlib.suppress(KeyboardInterrupt):
         _serve(sys.stdin.buffer, replies)
-    except KeyboardInterrupt:
-        # Ctrl-C reaches the whole process group; the run reports it, once.
-        pass
 
 
 if __name__ == "__main__":
