@@ -1,11 +1,11 @@
 """A second process that imports Great Expectations while the run starts, then validates.
 
-Importing pandas and Great Expectations takes about 2 s of CPU, and in the run's own process
-that time is spent holding the GIL, so a thread could not hide it: on a small input the first
-check waited for it. A separate process imports it on the other core while this one imports
-Dagster and loads the files. The suites already read the warehouse through their own read-only
-connection, so moving them changes nothing they see; recording the outcome stays here, with
-the writer.
+Importing pandas and Great Expectations took about 2 s of CPU here. In the run's own process
+that import holds the GIL, so a thread could not hide it, and on a small input the first check
+waited for it. A separate process imports it on the other core while this one imports Dagster
+and loads the files. The suites already read the warehouse through their own read-only
+connection, so moving them changes nothing they see. Recording the outcome stays in the run's
+process, with the writer.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class SuiteWorkerError(RuntimeError):
 
 
 def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
-    """Import Great Expectations, then run each suite asked for until the requests end."""
+    """Import Great Expectations, then run each requested suite until the requests end."""
     import expectations.validation  # noqa: F401  (the slow import this process exists for)
     from expectations.runner import run_suite
 
@@ -43,7 +43,7 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
             return
         try:
             reply = (True, run_suite(*arguments))
-        except Exception as error:  # every failure goes back to the run that asked
+        except Exception as error:  # every failure goes back to the requesting run
             reply = (False, error)
         try:
             payload = pickle.dumps(reply)
@@ -82,14 +82,15 @@ class SuiteWorker:
                 succeeded, value = pickle.load(self._process.stdout)
             except (EOFError, OSError, ValueError) as error:
                 raise SuiteWorkerError(
-                    f"the data-quality worker stopped (exit code {self._process.poll()})"
+                    f"the data-quality worker stopped (exit code {self._process.poll()}); "
+                    "its error, if any, is printed above"
                 ) from error
         if not succeeded:
             raise value
         return value
 
     def close(self) -> None:
-        """Stop the worker, at once: an idle or still-importing worker has nothing to finish."""
+        """Stop the worker at once, because an idle or still-importing worker has nothing to finish."""
         self._process.kill()
         self._process.wait(timeout=5)
         for stream in (self._process.stdin, self._process.stdout):
@@ -115,7 +116,7 @@ def active_suite_worker() -> SuiteWorker | None:
 
 
 def main() -> None:
-    """Serve suites on stdin and stdout; what the libraries print goes to stderr instead."""
+    """Serve suites on stdin and stdout, with what the libraries print sent to stderr."""
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     # Ctrl-C reaches the whole process group; the run reports it, once.
