@@ -73,16 +73,25 @@ ofns as (
     where case_numbers is not null
 ),
 
+-- The mapping's pattern may let a serial hold letters. Such a serial gives no key, as on the
+-- court side, instead of failing the run.
+ofn_case_keys as (
+    select
+        conviction_id,
+        {{ regexp_group_at('ofn', 'doj_ofn_pattern', 'ofn_type_group') }} || '-'
+        || {{ regexp_group_at('ofn', 'doj_ofn_pattern', 'ofn_year_group') }} || '-'
+        || cast(try_cast({{ regexp_group_at('ofn', 'doj_ofn_pattern', 'ofn_serial_group') }} as bigint) as varchar)
+            as case_key,
+    from ofns
+    where regexp_full_match(ofn, doj_ofn_pattern)
+),
+
 case_keys as (
     select
         conviction_id,
-        list(
-            {{ regexp_group_at('ofn', 'doj_ofn_pattern', 'ofn_type_group') }} || '-'
-            || {{ regexp_group_at('ofn', 'doj_ofn_pattern', 'ofn_year_group') }} || '-'
-            || cast(cast({{ regexp_group_at('ofn', 'doj_ofn_pattern', 'ofn_serial_group') }} as bigint) as varchar)
-        ) as case_keys,
-    from ofns
-    where regexp_full_match(ofn, doj_ofn_pattern)
+        list(case_key) as case_keys,
+    from ofn_case_keys
+    where case_key is not null
     group by conviction_id
 ),
 

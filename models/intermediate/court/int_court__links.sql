@@ -11,6 +11,17 @@ person_link_scores as (
     select * from {{ ref('int_court__person_link_scores') }}
 ),
 
+-- int_court__person_link_inputs already leaves case-linked records out of Splink. Excluding
+-- them here too keeps the precedence true whatever records the scores cover.
+open_scores as (
+    select person_link_scores.*
+    from person_link_scores
+    anti join case_number_links as court_linked
+        on person_link_scores.court_charge_id = court_linked.court_charge_id
+    anti join case_number_links as doj_linked
+        on person_link_scores.conviction_id = doj_linked.conviction_id
+),
+
 ranked_scores as (
     select
         *,
@@ -20,7 +31,7 @@ ranked_scores as (
         row_number() over (
             partition by conviction_id order by match_weight desc, court_charge_id asc
         ) as rank_for_doj,
-    from person_link_scores
+    from open_scores
 ),
 
 person_links as (
