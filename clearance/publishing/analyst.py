@@ -39,7 +39,7 @@ SMALL_CELL_MAX = 10
 def _suppressed(count_column: str) -> str:
     """Return the select expression that publishes a group count with 1 to SMALL_CELL_MAX as null.
 
-    Zero stays: it tells that nobody in the group got the measure and points at no one.
+    A zero is kept, because it points at no one.
     """
     return (
         f"case when {count_column} = 0 or {count_column} > {SMALL_CELL_MAX} "

@@ -271,7 +271,7 @@ def test_analyst_database_counts_match_the_run(two_runs: dict) -> None:
         assert con.execute("select count(*) from subject_relief").fetchone()[0] == 9 * 3
         # Nine subjects split over groups of at most nine: every group count is suppressed.
         assert con.execute("select count(subjects) from relief_by_group").fetchone()[0] == 0
-        # The new measures are suppressed the same way: no group has more than 10 people.
+        # The felony measures are suppressed the same way: no group has more than 10 people.
         assert (
             con.execute(
                 "select count(subjects_with_no_felony_left) from relief_by_group"
