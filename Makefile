@@ -6,7 +6,7 @@ export CLEARANCE_WAREHOUSE ?= $(CURDIR)/warehouse/clearance.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: help setup demo test lint bench bench-la bench-la-court bench-generator dagster clean
+.PHONY: help setup demo test lint docs bench bench-la bench-la-court bench-generator dagster clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -36,6 +36,16 @@ lint: setup ## Check Python with ruff and SQL with sqlfluff
 	$(BIN)/ruff check clearance orchestration expectations tests bench
 	mkdir -p target
 	CLEARANCE_WAREHOUSE=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models
+
+# dbt reads table and column names from this warehouse for the site; `make docs
+# DOCS_WAREHOUSE=out/demo/warehouse/los_angeles.duckdb` after `make demo`.
+DOCS_WAREHOUSE ?= $(CLEARANCE_WAREHOUSE)
+
+docs: setup ## Build the dbt documentation site into target/ (DOCS_WAREHOUSE, default CLEARANCE_WAREHOUSE)
+	@test -f "$(DOCS_WAREHOUSE)" || { echo "No warehouse at $(DOCS_WAREHOUSE): run a county or make demo first, then make docs DOCS_WAREHOUSE=FILE." >&2; exit 1; }
+	CLEARANCE_WAREHOUSE=$(abspath $(DOCS_WAREHOUSE)) $(BIN)/dbt docs generate --static
+	@echo "Open target/static_index.html in a browser, or serve the site on this machine only:"
+	@echo "  $(BIN)/dbt docs serve --host 127.0.0.1 --port 8080 --no-browser"
 
 bench: setup ## Time clearance run on generated files of 1,000 and BENCH_ROWS rows
 	$(BIN)/python -m bench.run_benchmark --rows $${BENCH_ROWS:-1000000}

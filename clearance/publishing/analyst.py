@@ -8,9 +8,12 @@ stays out until someone decides it may leave the warehouse. Left out on purpose:
 - `cnt_order`, whose first six digits are the case number, and the ids built from it: a
   conviction is numbered 1, 2, ... within its subject instead;
 - disposition dates and rule facts (`decision_fact`, `skipped_rules`), which quote a person's
-  dates and ages: the decade of disposition and the deciding rule stay;
+  dates and ages: the decade of disposition and the deciding rule stay. The county's earliest
+  Prop 64 disposition date is one person's date too, so `county_impact` leaves it out;
 - gender, race and age band per subject, which appear only as counts per group, with counts
   from 1 to 10 suppressed (null), as the privacy rules require of any breakdown.
+
+docs/analysts.md describes every table for the analysts who query this file.
 """
 
 from __future__ import annotations
@@ -31,6 +34,18 @@ ANALYST_DATABASE = "analyst.duckdb"
 FILE_MODE = 0o600
 # Counts from 1 to this are suppressed in group breakdowns.
 SMALL_CELL_MAX = 10
+
+
+def _suppressed(count_column: str) -> str:
+    """Return the select expression that publishes a group count with 1 to SMALL_CELL_MAX as null.
+
+    A zero is kept, because it points at no one.
+    """
+    return (
+        f"case when {count_column} = 0 or {count_column} > {SMALL_CELL_MAX} "
+        f"then {count_column} end as {count_column}"
+    )
+
 
 # (table, select statement over the attached warehouse). `$run_id` is bound as a parameter.
 ANALYST_TABLES: tuple[tuple[str, str], ...] = (
@@ -103,37 +118,72 @@ ANALYST_TABLES: tuple[tuple[str, str], ...] = (
         with groups as (
             select
                 policy_name,
+                policy_role,
                 policy_order,
                 gender,
                 race_descr,
                 age_band,
                 count(*) as subjects,
                 count_if(has_some_relief) as subjects_with_some_relief,
+                count_if(had_felony) as subjects_with_felony,
+                count_if(has_no_felony_left) as subjects_with_no_felony_left,
                 count_if(has_no_conviction_left) as subjects_with_no_conviction_left,
+                count_if(had_conviction_last_7_years) as subjects_with_conviction_last_7_years,
+                count_if(has_no_conviction_last_7_years_left)
+                    as subjects_with_no_conviction_last_7_years_left,
             from warehouse.marts.fct_subject_relief
             group by all
         )
         select
             policy_name,
+            policy_role,
             policy_order,
             gender,
             race_descr,
             age_band,
-            case when subjects > {SMALL_CELL_MAX} then subjects end as subjects,
-            case
-                when subjects_with_some_relief = 0 or subjects_with_some_relief > {SMALL_CELL_MAX}
-                    then subjects_with_some_relief
-            end as subjects_with_some_relief,
-            case
-                when subjects_with_no_conviction_left = 0
-                    or subjects_with_no_conviction_left > {SMALL_CELL_MAX}
-                    then subjects_with_no_conviction_left
-            end as subjects_with_no_conviction_left,
+            {_suppressed("subjects")},
+            {_suppressed("subjects_with_some_relief")},
+            {_suppressed("subjects_with_felony")},
+            {_suppressed("subjects_with_no_felony_left")},
+            {_suppressed("subjects_with_no_conviction_left")},
+            {_suppressed("subjects_with_conviction_last_7_years")},
+            {_suppressed("subjects_with_no_conviction_last_7_years_left")},
         from groups
         order by policy_order, gender, race_descr, age_band
         """,
     ),
-    ("county_impact", "select * from warehouse.marts.fct_county_impact order by policy_order"),
+    (
+        "county_impact",
+        """
+        select
+            policy_name,
+            policy_role,
+            policy_order,
+            policy_scope,
+            county,
+            compute_date,
+            prop64_convictions,
+            prop64_felony_convictions,
+            prop64_non_felony_convictions,
+            prop64_unknown_level_convictions,
+            eligible_convictions,
+            dismissal_convictions,
+            reduction_convictions,
+            not_eligible_convictions,
+            hand_review_convictions,
+            maybe_eligible_convictions,
+            city_attorney_review_convictions,
+            subject_convictions,
+            dismissed_related_charge_convictions,
+            subjects_with_prop64_conviction,
+            subjects_with_some_relief,
+            subjects_with_no_felony_left,
+            subjects_with_no_conviction_left,
+            subjects_with_no_conviction_last_7_years_left,
+        from warehouse.marts.fct_county_impact
+        order by policy_order
+        """,
+    ),
     (
         "outcome_reasons",
         """
@@ -146,10 +196,38 @@ ANALYST_TABLES: tuple[tuple[str, str], ...] = (
         "withholding_rules",
         """
         select
-            policy_name, policy_order, rule_number, rule_id, determinations, convictions,
-            subjects, subject_rank,
-        from warehouse.marts.fct_withholding_rules
-        order by policy_order, rule_number
+            withholding_rules.policy_name,
+            policies.policy_role,
+            withholding_rules.policy_order,
+            withholding_rules.rule_number,
+            withholding_rules.rule_id,
+            withholding_rules.determinations,
+            withholding_rules.convictions,
+            withholding_rules.subjects,
+            withholding_rules.subject_rank,
+        from warehouse.marts.fct_withholding_rules as withholding_rules
+        inner join warehouse.marts.fct_county_impact as policies
+            on withholding_rules.policy_name = policies.policy_name
+        order by withholding_rules.policy_order, withholding_rules.rule_number
+        """,
+    ),
+    (
+        # A run without court files has no court figures, as in summary.json, so the table is
+        # empty then rather than counting every conviction as DOJ only.
+        "court_link_summary",
+        """
+        with run_court_files as (
+            select count(*) as court_files,
+            from warehouse.raw.run_court_files
+            where run_id = $run_id
+        )
+        select
+            court_link_summary.measure,
+            court_link_summary.convictions,
+        from warehouse.marts.fct_court_link_summary as court_link_summary
+        cross join run_court_files
+        where run_court_files.court_files > 0
+        order by court_link_summary.measure
         """,
     ),
 )

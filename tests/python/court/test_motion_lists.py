@@ -20,7 +20,9 @@ import json
 import stat
 from pathlib import Path
 
+import duckdb
 import pytest
+from analyst_queries import read_example_queries
 from clearance_command import clearance
 from court_test_files import court_line, doj_conviction_line, write_court_file, write_mapping
 from pypdf import PdfReader
@@ -170,6 +172,24 @@ def test_printed_summary_has_court_figures(run: dict):
     assert "Prior 11361.8 relief:       1 already relieved, 1 pending" in stdout
     assert "Links by method:            case_number 4" in stdout
     assert "Motion list rows:           LOS ANGELES 3" in stdout
+
+
+def test_court_query_counts_links(run: dict):
+    query = read_example_queries()["Court linking"]
+    with duckdb.connect(str(run["folder"] / "analyst.duckdb"), read_only=True) as con:
+        measures = dict(con.execute(query).fetchall())
+
+    # The same figures as summary.json, one row per measure: 910001, 910002, 910003 and 910006
+    # link by case number; 910004, 910005 and 910007 are DOJ only; DELTA is court only.
+    assert measures == {
+        "already_relieved": 1,
+        "case_number_from_court": 0,
+        "court_only": 1,
+        "doj_only": 3,
+        "linked_by_case_number": 4,
+        "matched": 4,
+        "relief_pending": 1,
+    }
 
 
 def test_names_stay_out_of_analyst_database_and_summary(run: dict):

@@ -422,3 +422,31 @@ def test_every_data_test_passes_on_the_run(county_run: dict, tmp_path: Path) -> 
     passed = re.search(r"PASS=(\d+)", result.stdout)
     assert passed is not None
     assert int(passed.group(1)) > 100
+
+
+def test_dbt_docs_describe_every_mart_column(county_run: dict, tmp_path: Path) -> None:
+    result = run_dbt(["docs", "generate", "--static"], county_run["warehouse"], tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+    target = tmp_path / "target"
+    for name in ("index.html", "static_index.html", "catalog.json", "manifest.json"):
+        assert (target / name).is_file(), name
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    catalog = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
+    documented = {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+        and node["original_file_path"].startswith(("models/marts/", "models/exports/"))
+    }
+    assert "model.clearance.fct_conviction_outcomes" in documented
+    assert "model.clearance.exp_doj__results" in documented
+    assert "fct_subject_relief" in (target / "static_index.html").read_text(encoding="utf-8")
+    for unique_id, node in documented.items():
+        # The catalog lists the columns of the tables and views the run built.
+        built = set(catalog["nodes"][unique_id]["columns"])
+        described = {
+            name for name, column in node["columns"].items() if column["description"].strip()
+        }
+        assert built - described == set(), node["name"]
+        assert set(node["columns"]) - built == set(), node["name"]

@@ -265,11 +265,22 @@ def test_analyst_database_counts_match_the_run(two_runs: dict) -> None:
             "county_impact",
             "outcome_reasons",
             "withholding_rules",
+            "court_link_summary",
         }
         assert con.execute("select count(*) from conviction_outcomes").fetchone()[0] == 9 * 3
         assert con.execute("select count(*) from subject_relief").fetchone()[0] == 9 * 3
         # Nine subjects split over groups of at most nine: every group count is suppressed.
         assert con.execute("select count(subjects) from relief_by_group").fetchone()[0] == 0
+        # The felony measures are suppressed the same way: no group has more than 10 people.
+        assert (
+            con.execute(
+                "select count(subjects_with_no_felony_left) from relief_by_group"
+                " where subjects_with_no_felony_left > 0"
+            ).fetchone()[0]
+            == 0
+        )
+        # The runs had no court files.
+        assert con.execute("select count(*) from court_link_summary").fetchone()[0] == 0
         assert con.execute("select county, compute_date::varchar from run").fetchone() == (
             "SAN JOAQUIN",
             "2019-07-01",

@@ -1,0 +1,200 @@
+"""The example queries of docs/analysts.md, run against the demo's two publications.
+
+Each expected value is worked out apart from the query. It comes from summary.json (which the
+exports step writes from the warehouse), from the restricted warehouse's marts, or from the
+policies themselves: under `dismiss-all-prop64` every Prop 64 conviction in the county is
+dismissed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from analyst_queries import read_example_queries
+from demo_publication import DemoPublication
+
+pytestmark = pytest.mark.slow
+
+QUERIES = read_example_queries()
+COUNTY_FOLDERS = ("los_angeles", "san_francisco")
+
+
+def run_query(database: Path, title: str) -> list[dict[str, Any]]:
+    """Run the example titled title on a database, read-only, and return its rows as dicts."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        result = con.execute(QUERIES[title])
+        columns = [column[0] for column in result.description]
+        return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+
+
+@pytest.fixture(scope="module", params=COUNTY_FOLDERS)
+def county(request: pytest.FixtureRequest, demo_publication: DemoPublication) -> dict[str, Any]:
+    """One county's analyst database, summary.json and restricted warehouse from the demo."""
+    assert demo_publication.returncode == 0, demo_publication.stderr[-4000:]
+    latest = demo_publication.latest(request.param)
+    return {
+        "analyst": latest / "analyst.duckdb",
+        "summary": json.loads((latest / "summary.json").read_text(encoding="utf-8")),
+        "warehouse": demo_publication.warehouse(request.param),
+    }
+
+
+def test_guide_lists_expected_examples() -> None:
+    assert set(QUERIES) == {
+        "Eligible convictions by reason",
+        "People left with no felony by race",
+        "Two policies compared",
+        "Impact under every policy",
+        "Eligible convictions by decade of disposition",
+        "Convictions by section and level",
+        "Rules that withhold relief from the most people",
+        "Court linking",
+    }
+
+
+def test_eligible_by_reason_matches_summary(county: dict[str, Any]) -> None:
+    rows = run_query(county["analyst"], "Eligible convictions by reason")
+    convictions = county["summary"]["convictions"]
+
+    assert rows
+    assert sum(row["convictions"] for row in rows) == convictions["eligible"]
+    for determination in ("Eligible for Dismissal", "Eligible for Reduction"):
+        by_determination = sum(
+            row["convictions"] for row in rows if row["determination"] == determination
+        )
+        assert by_determination == convictions["by_determination"].get(determination, 0)
+    for row in rows:
+        # summary.json counts a reason over every determination that gives it.
+        assert row["convictions"] <= convictions["by_reason"][row["reason"]]
+        assert 1 <= row["subjects"] <= row["convictions"]
+
+
+def test_no_felony_by_race_bounds_exact_count(county: dict[str, Any]) -> None:
+    rows = run_query(county["analyst"], "People left with no felony by race")
+    with duckdb.connect(str(county["warehouse"]), read_only=True) as con:
+        exact = dict(
+            con.execute(
+                """
+                select race_descr, count_if(has_no_felony_left),
+                from marts.fct_subject_relief
+                where policy_role = 'county'
+                group by race_descr
+                """
+            ).fetchall()
+        )
+
+    assert {row["race_descr"] for row in rows} == set(exact)
+    assert (
+        sum(exact.values())
+        == county["summary"]["subjects_left"][county["summary"]["policy"]["name"]]["no_felony"]
+    )
+    for row in rows:
+        race = row["race_descr"]
+        assert row["subjects_with_no_felony_left_at_least"] <= exact[race], race
+        assert exact[race] <= row["subjects_with_no_felony_left_at_most"], race
+        if row["suppressed_groups"] == 0:
+            assert row["subjects_with_no_felony_left_at_least"] == exact[race], race
+
+
+def test_policy_comparison_matches_mart(county: dict[str, Any]) -> None:
+    rows = run_query(county["analyst"], "Two policies compared")
+    convictions = county["summary"]["convictions"]
+    with duckdb.connect(str(county["warehouse"]), read_only=True) as con:
+        from_mart = con.execute(
+            """
+            select outcome_change, count(*), count(distinct subject_key),
+            from marts.fct_policy_comparisons
+            where policy_a = $county_policy and policy_b = 'dismiss-all-prop64'
+            group by outcome_change
+            order by outcome_change
+            """,
+            {"county_policy": county["summary"]["policy"]["name"]},
+        ).fetchall()
+    changes = {row["outcome_change"]: row["convictions"] for row in rows}
+
+    assert [tuple(row.values()) for row in rows] == from_mart
+    assert sum(changes.values()) == convictions["total"]
+    # Dismissing every conviction takes relief from none, and gives it to each conviction the
+    # county's policy leaves without relief.
+    assert "loses relief" not in changes
+    assert changes.get("gains relief", 0) == convictions["total"] - convictions["eligible"]
+
+
+def test_impact_per_policy_matches_summary(county: dict[str, Any]) -> None:
+    rows = run_query(county["analyst"], "Impact under every policy")
+    summary = county["summary"]
+
+    assert [row["policy_name"] for row in rows] == [
+        summary["policy"]["name"],
+        "dismiss-all-prop64",
+        "dismiss-all-prop64-and-related",
+    ]
+    assert [row["policy_role"] for row in rows] == ["county", "hypothetical", "hypothetical"]
+    for row in rows:
+        assert {
+            "no_felony": row["subjects_with_no_felony_left"],
+            "no_conviction": row["subjects_with_no_conviction_left"],
+            "no_conviction_last_7_years": row["subjects_with_no_conviction_last_7_years_left"],
+        } == summary["subjects_left"][row["policy_name"]]
+    county_row, dismiss_all, dismiss_all_related = rows
+    assert county_row["eligible_convictions"] == summary["convictions"]["eligible"]
+    assert county_row["subjects_with_some_relief"] == summary["subjects"]["with_some_relief"]
+    for hypothetical in (dismiss_all, dismiss_all_related):
+        assert hypothetical["eligible_convictions"] == summary["convictions"]["total"]
+        assert (
+            hypothetical["subjects_with_some_relief"]
+            == summary["subjects"]["with_prop64_conviction"]
+        )
+
+
+def test_decades_add_up_to_summary(county: dict[str, Any]) -> None:
+    rows = run_query(county["analyst"], "Eligible convictions by decade of disposition")
+    convictions = county["summary"]["convictions"]
+    compute_year = int(county["summary"]["compute_date"][:4])
+    earliest_year = int(convictions["earliest_disposition_date"][:4])
+
+    assert sum(row["convictions"] for row in rows) == convictions["total"]
+    assert sum(row["eligible_convictions"] for row in rows) == convictions["eligible"]
+    decades = [row["disposition_decade"] for row in rows if row["disposition_decade"] is not None]
+    assert decades
+    for decade in decades:
+        assert decade % 10 == 0
+        assert earliest_year // 10 * 10 <= decade <= compute_year
+
+
+def test_section_and_level_match_summary(county: dict[str, Any]) -> None:
+    rows = run_query(county["analyst"], "Convictions by section and level")
+    convictions = county["summary"]["convictions"]
+    by_determination = convictions["by_determination"]
+
+    by_section: dict[str, int] = {}
+    for row in rows:
+        by_section[row["section"]] = by_section.get(row["section"], 0) + row["convictions"]
+    assert by_section == convictions["by_section"]
+    felonies = sum(row["convictions"] for row in rows if row["level"] == "FELONY")
+    assert felonies == convictions["felony"]
+    unknown = sum(row["convictions"] for row in rows if row["level"] == "unknown")
+    assert unknown == convictions["unknown_level"]
+    dismissed = sum(row["dismissed"] for row in rows)
+    assert dismissed == by_determination.get("Eligible for Dismissal", 0)
+    reduced = sum(row["reduced"] for row in rows)
+    assert reduced == by_determination.get("Eligible for Reduction", 0)
+
+
+def test_withholding_rules_cover_unrelieved(county: dict[str, Any]) -> None:
+    rows = run_query(county["analyst"], "Rules that withhold relief from the most people")
+    convictions = county["summary"]["convictions"]
+
+    assert sum(row["convictions"] for row in rows) == convictions["total"] - convictions["eligible"]
+    most = max(row["subjects"] for row in rows)
+    for row in rows:
+        assert (row["subject_rank"] == 1) == (row["subjects"] == most)
+
+
+def test_court_linking_empty_without_court_files(county: dict[str, Any]) -> None:
+    # The demo runs take no court files.
+    assert run_query(county["analyst"], "Court linking") == []
