@@ -83,7 +83,7 @@ def raw_doj_load(context: AssetExecutionContext, clearance_run: ClearanceRun):
     outcome = load_raw_layer(request)
     policy = resolve_policy(request.options_file, request.policy, request.params)
     context.instance.add_run_tags(
-        context.run_id,
+        context.run.run_id,
         {
             TAG_COUNTY: request.county,
             TAG_POLICY: policy.name,
@@ -298,7 +298,7 @@ def run_manifest(context: AssetExecutionContext, clearance_run: ClearanceRun) ->
             con,
             request.run_id,
             policy_file=request.policy_file(),
-            dagster_run_id=context.run_id,
+            dagster_run_id=context.run.run_id,
             publication=out_dir,
             checks=run_check_results(context),
             given_paths=request.doj_paths,

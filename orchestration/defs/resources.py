@@ -37,7 +37,7 @@ class ClearanceRun(ConfigurableResource):
 
     def request(self, context: AssetExecutionContext) -> RunRequest:
         """Return the run's complete settings for the step that `context` belongs to."""
-        record = context.instance.get_run_record_by_id(context.run_id)
+        record = context.instance.get_run_record_by_id(context.run.run_id)
         created_at = record.create_timestamp if record is not None else datetime.now(UTC)
         return resolve_request(
             {
@@ -55,7 +55,7 @@ class ClearanceRun(ConfigurableResource):
                 "court_paths": self.court_paths,
                 "court_mapping_paths": self.court_mapping_paths,
             },
-            dagster_run_id=context.run_id,
+            dagster_run_id=context.run.run_id,
             partition_key=context.partition_key if context.has_partition_key else None,
             created_at=created_at,
             tags=dict(context.run.tags),
