@@ -82,12 +82,13 @@ def load_court_layer(con, request: RunRequest) -> list:
     )
     for number, loaded in enumerate(loaded_files, start=1):
         progress.info(
-            "loaded court file %d/%d: %s, %d rows read, %d quarantined",
+            "loaded court file %d/%d: %s, %d rows read, %d quarantined, %d values set to null",
             number,
             total,
             loaded.file_name,
             loaded.rows_read,
             loaded.rows_quarantined,
+            loaded.field_warnings,
         )
     return loaded_files
 
