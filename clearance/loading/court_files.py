@@ -81,13 +81,16 @@ class CourtFileInput:
 
 
 def load_court_files(
-    con: duckdb.DuckDBPyConnection, inputs: Iterable[CourtFileInput]
+    con: duckdb.DuckDBPyConnection,
+    inputs: Iterable[CourtFileInput],
+    run_county: str | None = None,
 ) -> list[LoadedCourtFile]:
     """Load each court file with its mapping, in one transaction, one LoadedCourtFile each.
 
     Every mapping is read before anything is written. A file whose content and mapping are
     already in raw.court_files is not loaded again: its earlier load is returned with
-    reused=True. When any file fails, nothing of the call is loaded.
+    reused=True. When any file fails, nothing of the call is loaded. With run_county, a file
+    none of whose rows is in that county fails too, because it would link nothing.
     """
     checked = []
     for item in inputs:
@@ -98,6 +101,9 @@ def load_court_files(
     con.execute("begin transaction")
     try:
         loaded = [_load_or_reuse(con, scan, mapping) for scan, mapping in checked]
+        if run_county is not None:
+            for item in loaded:
+                _check_run_county(con, item, run_county)
     except BaseException:
         con.execute("rollback")
         raise
@@ -127,6 +133,34 @@ def register_run_court_files(
     con.executemany(
         "insert into raw.run_court_files (run_id, load_id, file_order) values (?, ?, ?)",
         [(run_id, loaded.load_id, order) for order, loaded in enumerate(loaded_files, start=1)],
+    )
+
+
+def _check_run_county(
+    con: duckdb.DuckDBPyConnection, loaded: LoadedCourtFile, run_county: str
+) -> None:
+    # The models read a row's county as its court_county, else the mapping's.
+    counties = [
+        county
+        for (county,) in con.execute(
+            """
+            select distinct coalesce(court_rows.court_county, court_files.court_county) as county
+            from raw.court_rows
+            inner join raw.court_files on court_rows.load_id = court_files.load_id
+            where court_rows.load_id = ?
+            order by county
+            """,
+            [loaded.load_id],
+        ).fetchall()
+    ]
+    if run_county.strip().upper() in counties:
+        return
+    named = ", ".join(counties[:5]) + (
+        f" and {len(counties) - 5} more" if len(counties) > 5 else ""
+    )
+    raise InputFileError(
+        f"court file {loaded.file_path} has rows of {named} only, none of "
+        f"--county {run_county}; give the court file of {run_county} or run with its county"
     )
 
 

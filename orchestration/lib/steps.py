@@ -79,6 +79,7 @@ def load_court_layer(con, request: RunRequest) -> list:
             CourtFileInput(Path(path), Path(mapping))
             for path, mapping in zip(court_paths, mapping_paths, strict=True)
         ],
+        run_county=request.county,
     )
     for number, loaded in enumerate(loaded_files, start=1):
         progress.info(

@@ -127,6 +127,26 @@ def test_invalid_optional_date_loads_row_with_warning(warehouse, tmp_path: Path)
     assert reused.field_warnings == 2
 
 
+def test_court_file_of_other_county_fails(warehouse, tmp_path: Path):
+    court = write_court_file(
+        tmp_path / "court.csv", [court_line("BA100000001"), court_line("BA100000002")]
+    )
+    mapping = write_mapping(tmp_path / "mapping.yaml")
+
+    with pytest.raises(InputFileError) as failure:
+        load_court_files(warehouse, [CourtFileInput(court, mapping)], run_county="SAN FRANCISCO")
+
+    assert str(failure.value) == (
+        f"court file {court.resolve()} has rows of LOS ANGELES only, none of --county "
+        "SAN FRANCISCO; give the court file of SAN FRANCISCO or run with its county"
+    )
+    assert warehouse.execute("select count(*) from raw.court_files").fetchall() == [(0,)]
+    [loaded] = load_court_files(
+        warehouse, [CourtFileInput(court, mapping)], run_county="Los Angeles"
+    )
+    assert loaded.rows_loaded == 2
+
+
 def test_mapping_naming_missing_column_fails(warehouse, tmp_path: Path):
     court = write_court_file(
         tmp_path / "court.csv", [court_line("BA100000001")],
