@@ -649,12 +649,19 @@ def _court_summary_lines(court: dict | None) -> list[str]:
         return []
     methods = ", ".join(f"{method} {count}" for method, count in court["linked_by"].items())
     motion_rows = ", ".join(f"{name} {rows}" for name, rows in court["motion_list_rows"].items())
+    rows, motions = court["rows"], court["motions"]
     return [
         f"Court convictions:          {court['matched']} matched, {court['doj_only']} DOJ only, "
         f"{court['court_only']} court only",
         f"Prior 11361.8 relief:       {court['already_relieved']} already relieved, "
         f"{court['relief_pending']} pending",
         f"Links by method:            {methods or 'none'}",
+        f"Court rows:                 {rows['read']} read, {rows['loaded']} loaded, "
+        f"{rows['quarantined']} quarantined, {rows['values_set_to_null']} values set to null",
+        f"Eligible DOJ convictions:   {motions['eligible']}: {motions['listed']} on motions, kept "
+        f"off {motions['kept_off_already_relieved']} already relieved, "
+        f"{motions['kept_off_relief_pending']} relief pending, "
+        f"{motions['kept_off_no_case_number']} without case number",
         f"Motion list rows:           {motion_rows or 'none'}",
     ]
 

@@ -70,6 +70,9 @@ class LoadedCourtFile:
     reused: bool
     # Values of loaded rows set to null, each listed in raw.court_field_warnings.
     field_warnings: int = 0
+    file_hash: str = ""
+    mapping_file_name: str = ""
+    mapping_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,14 @@ def _load_or_reuse(
         (field_warnings,) = con.execute(
             "select count(*) from raw.court_field_warnings where load_id = ?", [row[0]]
         ).fetchone()
-        earlier = LoadedCourtFile(*row, reused=True, field_warnings=field_warnings)
+        earlier = LoadedCourtFile(
+            *row,
+            reused=True,
+            field_warnings=field_warnings,
+            file_hash=scan.file_hash,
+            mapping_file_name=mapping.path.name,
+            mapping_hash=mapping.mapping_hash,
+        )
         logger.info(
             "Court file %s with mapping %s has the content of load %s (%s), so that load is reused",
             scan.path.name,
@@ -242,6 +252,9 @@ def _load_file(
         rows_quarantined=rows_quarantined,
         reused=False,
         field_warnings=field_warnings,
+        file_hash=scan.file_hash,
+        mapping_file_name=mapping.path.name,
+        mapping_hash=mapping.mapping_hash,
     )
     _insert_file_record(con, loaded, scan.file_hash, mapping)
     logger.info(

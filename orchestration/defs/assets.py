@@ -302,6 +302,7 @@ def run_manifest(context: AssetExecutionContext, clearance_run: ClearanceRun) ->
             publication=out_dir,
             checks=run_check_results(context),
             given_paths=request.doj_paths,
+            given_court_paths=request.court_paths,
         )
         record_run_manifest(con, manifest)
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from court_test_files import COURT_HEADER, MAPPING, court_line, write_court_file
 
 from clearance.loading.court_files import CourtFileInput, load_court_files
 from clearance.loading.errors import InputFileError
+from orchestration.lib.steps import court_file_hashes
 
 
 def load(con, court: Path, mapping: Path):
@@ -145,6 +147,18 @@ def test_court_file_of_other_county_fails(warehouse, tmp_path: Path):
         warehouse, [CourtFileInput(court, mapping)], run_county="Los Angeles"
     )
     assert loaded.rows_loaded == 2
+
+
+def test_input_hashes_name_court_file_and_mapping(warehouse, tmp_path: Path):
+    court = write_court_file(tmp_path / "court.csv", [court_line("BA100000001")])
+    mapping = write_mapping(tmp_path / "mapping.yaml")
+
+    [loaded] = load(warehouse, court, mapping)
+
+    assert court_file_hashes([loaded]) == (
+        ("court.csv", hashlib.sha256(court.read_bytes()).hexdigest()),
+        ("mapping.yaml", hashlib.sha256(mapping.read_bytes()).hexdigest()),
+    )
 
 
 def test_mapping_naming_missing_column_fails(warehouse, tmp_path: Path):
