@@ -182,6 +182,32 @@ def test_summary_has_court_figures(run: dict):
     }
 
 
+def test_court_only_review_lists_delta(run: dict):
+    path = run["folder"] / "Court_Only_Hand_Review.csv"
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert rows == [
+        ["Court", "Case Number", "Charge Sequence", "Section", "Level", "Disposition Date",
+         "Determination", "Reason"],
+        ["LOS ANGELES", "MA120000009", "1", "HS 11357(b)", "MISDEMEANOR", "2012-08-08",
+         "Hand Review", "Court record only: history not in DOJ data"],
+    ]  # fmt: skip
+    assert "FICTION" not in path.read_text(encoding="utf-8")
+
+
+def test_link_review_has_only_header(run: dict):
+    # Every link here is by case number, so no person pair scores near the threshold.
+    path = run["folder"] / "Court_Link_Review.csv"
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "Court Case Number,Court Charge Sequence,DOJ Case Number,Match Score,Linked,CII Number,"
+        "Name,Date of Birth"
+    ]
+
+
 def test_run_manifest_lists_court_file(run: dict):
     manifest = json.loads((run["folder"] / "run-manifest.json").read_text(encoding="utf-8"))
 
