@@ -179,7 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
             "publish root: the run writes All_Results.csv, All_Results_Condensed.csv, "
             "Prop64_Results.csv, summary.json, analyst.duckdb and run-manifest.json into a new "
             "folder DIR/<county>/<UTC time>-<run id>/ and then points DIR/<county>/latest at "
-            "it; folders are created with mode 0700, files with mode 0600"
+            "it; with --court also each court's motion list (motion_list_<court>.csv and .pdf), "
+            "Court_Only_Hand_Review.csv and Court_Link_Review.csv; folders are created with mode "
+            "0700, files with mode 0600"
         ),
     )
     run.add_argument(
