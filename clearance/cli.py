@@ -179,7 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
             "publish root: the run writes All_Results.csv, All_Results_Condensed.csv, "
             "Prop64_Results.csv, summary.json, analyst.duckdb and run-manifest.json into a new "
             "folder DIR/<county>/<UTC time>-<run id>/ and then points DIR/<county>/latest at "
-            "it; folders are created with mode 0700, files with mode 0600"
+            "it; with --court also each court's motion list (motion_list_<court>.csv and .pdf), "
+            "Court_Only_Hand_Review.csv and Court_Link_Review.csv; folders are created with mode "
+            "0700, files with mode 0600"
         ),
     )
     run.add_argument(
@@ -649,12 +651,19 @@ def _court_summary_lines(court: dict | None) -> list[str]:
         return []
     methods = ", ".join(f"{method} {count}" for method, count in court["linked_by"].items())
     motion_rows = ", ".join(f"{name} {rows}" for name, rows in court["motion_list_rows"].items())
+    rows, motions = court["rows"], court["motions"]
     return [
         f"Court convictions:          {court['matched']} matched, {court['doj_only']} DOJ only, "
         f"{court['court_only']} court only",
         f"Prior 11361.8 relief:       {court['already_relieved']} already relieved, "
         f"{court['relief_pending']} pending",
         f"Links by method:            {methods or 'none'}",
+        f"Court rows:                 {rows['read']} read, {rows['loaded']} loaded, "
+        f"{rows['quarantined']} quarantined, {rows['values_set_to_null']} values set to null",
+        f"Eligible DOJ convictions:   {motions['eligible']}: {motions['listed']} on motions, kept "
+        f"off {motions['kept_off_already_relieved']} already relieved, "
+        f"{motions['kept_off_relief_pending']} relief pending, "
+        f"{motions['kept_off_no_case_number']} without case number",
         f"Motion list rows:           {motion_rows or 'none'}",
     ]
 

@@ -150,11 +150,93 @@ def court_figures(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]
         "relief_pending": measures.get("relief_pending", 0),
         "case_number_from_court": measures.get("case_number_from_court", 0),
         "linked_by": linked_by,
+        "rows": court_row_counts(con, run_id),
+        "motions": motion_reconciliation(con),
         "motion_list_rows": {
             # The courts the writer makes lists for, so a court with an empty list shows 0.
             court: motion_rows.get(court, 0)
             for court in run_courts(con, run_id)
         },
+    }
+
+
+def court_row_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    """Return the rows read, loaded and quarantined over the run's court files.
+
+    values_set_to_null counts the invalid optional dates of loaded rows, which loaded as empty.
+    """
+    read, loaded, quarantined, nulled = con.execute(
+        """
+        with run_loads as (
+            select court_files.load_id, court_files.rows_read, court_files.rows_loaded,
+                court_files.rows_quarantined,
+            from raw.run_court_files
+            inner join raw.court_files on run_court_files.load_id = court_files.load_id
+            where run_court_files.run_id = $run_id
+        ),
+
+        warnings as (
+            select count(*) as values_set_to_null,
+            from raw.court_field_warnings
+            where load_id in (select load_id from run_loads)
+        )
+
+        select
+            coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0),
+            coalesce(sum(rows_quarantined), 0), any_value(warnings.values_set_to_null),
+        from run_loads
+        cross join warnings
+        """,
+        {"run_id": run_id},
+    ).fetchone()
+    return {
+        "read": read,
+        "loaded": loaded,
+        "quarantined": quarantined,
+        "values_set_to_null": nulled or 0,
+    }
+
+
+def motion_reconciliation(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Return where the DOJ convictions the county policy grants relief went: on a motion or not.
+
+    Eligible counts them independently of the motion list, so that eligible minus the other
+    four figures shows a conviction lost between the two.
+    """
+    eligible, relieved, pending, no_case_number = con.execute(
+        """
+        with eligible as (
+            select
+                court_convictions.record_source,
+                court_convictions.prior_relief,
+                court_convictions.doj_case_numbers,
+            from intermediate.int_court__prop64_convictions as court_convictions
+            inner join intermediate.int_policy_decisions as policy_decisions
+                on court_convictions.conviction_id = policy_decisions.conviction_id
+            where policy_decisions.policy_role = 'county' and policy_decisions.grants_relief
+        )
+
+        select
+            count(*),
+            count(*) filter (where prior_relief = 'already_relieved'),
+            count(*) filter (where prior_relief = 'relief_pending'),
+            -- A matched conviction always has the court's case number.
+            count(*) filter (
+                where prior_relief is null and record_source = 'doj_only'
+                    and doj_case_numbers is null
+            ),
+        from eligible
+        """
+    ).fetchone()
+    (listed,) = con.execute(
+        "select coalesce(sum(convictions), 0) from exports.exp_court__motion_lists"
+    ).fetchone()
+    return {
+        "eligible": eligible,
+        "listed": listed,
+        "kept_off_already_relieved": relieved,
+        "kept_off_relief_pending": pending,
+        "kept_off_no_case_number": no_case_number,
     }
 
 

@@ -127,6 +127,25 @@ SPLINK_SETTINGS: dict[str, Any] = {
     "retain_intermediate_calculation_columns": True,
 }
 
+
+def comparison_level_labels() -> dict[str, dict[str, str]]:
+    """Return the label of each level code of cii_level, name_level and dob_level.
+
+    Splink 5.0 codes a comparison's null level -1 and its other levels from their count minus one
+    down to 0, in settings order, so the first level listed gets the highest code.
+    """
+    labels: dict[str, dict[str, str]] = {}
+    for comparison in SPLINK_SETTINGS["comparisons"]:
+        levels = comparison["comparison_levels"]
+        others = [level for level in levels if not level.get("is_null_level")]
+        codes = {"-1": "missing"}
+        for position, level in enumerate(others):
+            codes[str(len(others) - 1 - position)] = level["label_for_charts"]
+        column = {"cii_number": "cii_level", "name": "name_level", "dob": "dob_level"}
+        labels[column[comparison["output_column_name"]]] = codes
+    return labels
+
+
 SCORE_SCHEMA = pa.schema(
     [
         ("court_charge_id", pa.string()),

@@ -2,7 +2,9 @@
 
 Each row is mapped onto the canonical layout, its dates rewritten as YYYY-MM-DD, and its case
 number and charge code split with the mapping's patterns. A row that cannot be used is set aside
-in raw.court_quarantine with its file, line, column and reason, never its values. DuckDB reads
+in raw.court_quarantine with its file, line, column and reason, never its values. An invalid
+date that linking and relief do not need is loaded as null and listed the same way in
+raw.court_field_warnings. DuckDB reads
 and checks the rows in SQL, with no Python loop per row.
 """
 
@@ -66,6 +68,11 @@ class LoadedCourtFile:
     rows_loaded: int
     rows_quarantined: int
     reused: bool
+    # Values of loaded rows set to null, each listed in raw.court_field_warnings.
+    field_warnings: int = 0
+    file_hash: str = ""
+    mapping_file_name: str = ""
+    mapping_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,13 +84,16 @@ class CourtFileInput:
 
 
 def load_court_files(
-    con: duckdb.DuckDBPyConnection, inputs: Iterable[CourtFileInput]
+    con: duckdb.DuckDBPyConnection,
+    inputs: Iterable[CourtFileInput],
+    run_county: str | None = None,
 ) -> list[LoadedCourtFile]:
     """Load each court file with its mapping, in one transaction, one LoadedCourtFile each.
 
     Every mapping is read before anything is written. A file whose content and mapping are
     already in raw.court_files is not loaded again: its earlier load is returned with
-    reused=True. When any file fails, nothing of the call is loaded.
+    reused=True. When any file fails, nothing of the call is loaded. With run_county, a file
+    none of whose rows is in that county fails too, because it would link nothing.
     """
     checked = []
     for item in inputs:
@@ -94,6 +104,9 @@ def load_court_files(
     con.execute("begin transaction")
     try:
         loaded = [_load_or_reuse(con, scan, mapping) for scan, mapping in checked]
+        if run_county is not None:
+            for item in loaded:
+                _check_run_county(con, item, run_county)
     except BaseException:
         con.execute("rollback")
         raise
@@ -126,6 +139,34 @@ def register_run_court_files(
     )
 
 
+def _check_run_county(
+    con: duckdb.DuckDBPyConnection, loaded: LoadedCourtFile, run_county: str
+) -> None:
+    # The models read a row's county as its court_county, else the mapping's.
+    counties = [
+        county
+        for (county,) in con.execute(
+            """
+            select distinct coalesce(court_rows.court_county, court_files.court_county) as county
+            from raw.court_rows
+            inner join raw.court_files on court_rows.load_id = court_files.load_id
+            where court_rows.load_id = ?
+            order by county
+            """,
+            [loaded.load_id],
+        ).fetchall()
+    ]
+    if run_county.strip().upper() in counties:
+        return
+    named = ", ".join(counties[:5]) + (
+        f" and {len(counties) - 5} more" if len(counties) > 5 else ""
+    )
+    raise InputFileError(
+        f"court file {loaded.file_path} has rows of {named} only, none of "
+        f"--county {run_county}; give the court file of {run_county} or run with its county"
+    )
+
+
 def _check_court_path(path: Path) -> Path:
     path = Path(path).resolve()
     if not path.exists():
@@ -150,7 +191,17 @@ def _load_or_reuse(
         {"file_hash": scan.file_hash, "mapping_hash": mapping.mapping_hash},
     ).fetchone()
     if row is not None:
-        earlier = LoadedCourtFile(*row, reused=True)
+        (field_warnings,) = con.execute(
+            "select count(*) from raw.court_field_warnings where load_id = ?", [row[0]]
+        ).fetchone()
+        earlier = LoadedCourtFile(
+            *row,
+            reused=True,
+            field_warnings=field_warnings,
+            file_hash=scan.file_hash,
+            mapping_file_name=mapping.path.name,
+            mapping_hash=mapping.mapping_hash,
+        )
         logger.info(
             "Court file %s with mapping %s has the content of load %s (%s), so that load is reused",
             scan.path.name,
@@ -177,7 +228,7 @@ def _load_file(
         _read_lines(
             con, scan, path, scan.duckdb_encoding, scan.direct_new_line, scan.physical_lines
         )
-    _check_rows(con, scan, mapping)
+    date_columns = _check_rows(con, scan, mapping)
 
     rows_loaded, rows_quarantined = con.execute(court_rows_sql.COUNT_ROWS_SQL).fetchone()
     if rows_loaded == 0:
@@ -187,6 +238,7 @@ def _load_file(
     _insert_rows(con, load_id)
     con.execute(court_rows_sql.INSERT_QUARANTINE_SQL, {"load_id": load_id, "file_name": path.name})
     _log_quarantine(con, path)
+    field_warnings = _insert_field_warnings(con, mapping, date_columns, load_id, path)
     for statement in court_rows_sql.DROP_WORK_TABLES_SQL:
         con.execute(statement)
 
@@ -199,16 +251,22 @@ def _load_file(
         rows_loaded=rows_loaded,
         rows_quarantined=rows_quarantined,
         reused=False,
+        field_warnings=field_warnings,
+        file_hash=scan.file_hash,
+        mapping_file_name=mapping.path.name,
+        mapping_hash=mapping.mapping_hash,
     )
     _insert_file_record(con, loaded, scan.file_hash, mapping)
     logger.info(
-        "Loaded court file %s (load %s, mapping %s): %d rows read, %d loaded, %d quarantined",
+        "Loaded court file %s (load %s, mapping %s): %d rows read, %d loaded, %d quarantined, "
+        "%d values set to null",
         loaded.file_name,
         load_id,
         mapping.path.name,
         loaded.rows_read,
         loaded.rows_loaded,
         loaded.rows_quarantined,
+        loaded.field_warnings,
     )
     return loaded
 
@@ -250,8 +308,10 @@ def _read_lines(
         )
 
 
-def _check_rows(con: duckdb.DuckDBPyConnection, scan: CourtFileScan, mapping: CourtMapping) -> None:
-    """Check every data row into the temp table court_checked.
+def _check_rows(
+    con: duckdb.DuckDBPyConnection, scan: CourtFileScan, mapping: CourtMapping
+) -> list[str]:
+    """Check every data row into the temp table court_checked; return the file's date columns.
 
     Raises InputFileError when the header lacks a mapped column, or when a date column has more
     invalid values than MAX_INVALID_DATE_SHARE of its filled ones.
@@ -283,6 +343,7 @@ def _check_rows(con: duckdb.DuckDBPyConnection, scan: CourtFileScan, mapping: Co
         counts = con.execute(court_rows_sql.date_share_sql(date_columns)).fetchone()
         for index, name in enumerate(date_columns):
             _check_date_share(scan.path, mapping, name, counts[2 * index], counts[2 * index + 1])
+    return date_columns
 
 
 def _column_positions(path: Path, mapping: CourtMapping, header: list[str]) -> dict[str, int]:
@@ -341,6 +402,40 @@ def _log_quarantine(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             f", column {column}" if column else "",
             first_line,
         )
+
+
+def _insert_field_warnings(
+    con: duckdb.DuckDBPyConnection,
+    mapping: CourtMapping,
+    date_columns: list[str],
+    load_id: str,
+    path: Path,
+) -> int:
+    """Insert a warning per value set to null in a loaded row; return how many."""
+    statement = court_rows_sql.insert_field_warnings_sql(mapping, date_columns)
+    if statement is None:
+        return 0
+    con.execute(statement, {"load_id": load_id, "file_name": path.name})
+    counts = con.execute(
+        """
+        select column_name, count(*), min(line_number)
+        from raw.court_field_warnings
+        where load_id = ?
+        group by column_name
+        order by min(line_number)
+        """,
+        [load_id],
+    ).fetchall()
+    for column, values, first_line in counts:
+        logger.warning(
+            "court file %s: %d invalid date(s) in column %s loaded as empty, first at line %d "
+            "(raw.court_field_warnings lists them)",
+            path.name,
+            values,
+            column,
+            first_line,
+        )
+    return sum(values for _, values, _ in counts)
 
 
 def _insert_file_record(

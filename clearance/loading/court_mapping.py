@@ -40,6 +40,10 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "disposition_date",
 )
 DATE_COLUMNS: tuple[str, ...] = ("filing_date", "defendant_dob", "disposition_date", "relief_date")
+# Linking and prior relief do not need these dates: the relief itself is relief_status, and a
+# missing date of birth is neutral in linking. An invalid value becomes null with a warning, so
+# that one typo does not drop the row and the relief it records.
+NULLABLE_DATE_COLUMNS: tuple[str, ...] = ("filing_date", "defendant_dob", "relief_date")
 _CASE_NUMBER_GROUPS = ("type", "year", "serial")
 _OFN_GROUPS = ("type", "year", "serial")
 _CHARGE_CODE_GROUPS = ("book", "section")

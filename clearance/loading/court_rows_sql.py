@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import re
 
-from clearance.loading.court_mapping import COURT_COLUMNS, DATE_COLUMNS, CourtMapping
+from clearance.loading.court_mapping import (
+    COURT_COLUMNS,
+    DATE_COLUMNS,
+    NULLABLE_DATE_COLUMNS,
+    CourtMapping,
+)
 from clearance.loading.line_parsing import READ_PHYSICAL_LINES_SQL
 
 # ASCII whitespace besides the space that Python's str.strip() removes. DuckDB's one-argument
@@ -315,8 +320,9 @@ def _problem_cases(mapping: CourtMapping, date_columns: list[str]) -> list[str]:
     cases = [
         f"when {name} is not null and parsed_{name} is null then struct_pack("
         f"canonical := {literal(name)}, "
-        f"reason := {literal(f'invalid date in {name}: expected {mapping.date_format}')})"
+        f"reason := {literal(_invalid_date_reason(mapping, name))})"
         for name in date_columns
+        if name not in NULLABLE_DATE_COLUMNS
     ]
     cases += [
         f"when {name} is null then struct_pack("
@@ -328,6 +334,35 @@ def _problem_cases(mapping: CourtMapping, date_columns: list[str]) -> list[str]:
         "canonical := 'charge_seq', reason := 'charge_seq is not a whole number')"
     )
     return cases
+
+
+def insert_field_warnings_sql(mapping: CourtMapping, date_columns: list[str]) -> str | None:
+    """Return the insert of one raw.court_field_warnings row per nulled date of a loaded row.
+
+    Returns None when the file has no nullable date column.
+    """
+    selects = [
+        f"select line_number, {literal(mapping.columns[name])} as column_name, "
+        f"{literal(_invalid_date_reason(mapping, name) + '; loaded as empty')} as reason\n"
+        f"from court_checked\nwhere reason is null and invalid_{name}"
+        for name in date_columns
+        if name in NULLABLE_DATE_COLUMNS
+    ]
+    if not selects:
+        return None
+    union = "\nunion all\n".join(selects)
+    return f"""
+insert into raw.court_field_warnings (load_id, file_name, line_number, column_name, reason)
+select $load_id, $file_name, line_number, column_name, reason
+from (
+{union}
+)
+order by line_number, column_name
+"""
+
+
+def _invalid_date_reason(mapping: CourtMapping, name: str) -> str:
+    return f"invalid date in {name}: expected {mapping.date_format}"
 
 
 def _date_flag_columns(date_columns: list[str]) -> str:

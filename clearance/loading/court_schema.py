@@ -60,6 +60,16 @@ COURT_SCHEMA_DDL: tuple[str, ...] = (
         reason varchar not null
     )
     """,
+    # A value the loader set to null in a row it loaded, such as an invalid date of birth.
+    """
+    create table if not exists raw.court_field_warnings (
+        load_id varchar not null,
+        file_name varchar not null,
+        line_number bigint not null,
+        column_name varchar not null,
+        reason varchar not null
+    )
+    """,
     """
     create table if not exists raw.run_court_files (
         run_id varchar not null,

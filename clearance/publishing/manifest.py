@@ -81,6 +81,7 @@ def build_run_manifest(
     checks: list[dict[str, Any]],
     extra_counts: dict[str, int] | None = None,
     given_paths: tuple[str, ...] = (),
+    given_court_paths: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Return the manifest of a run whose models and outputs are complete.
 
@@ -131,14 +132,11 @@ def build_run_manifest(
         ).fetchall()
     ]
 
-    # A file whose content was loaded before is reused, so raw.doj_files keeps the path of that
-    # first load. The manifest names the path the run was given.
-    if len(given_paths) == len(inputs):
-        for item, given in zip(inputs, given_paths, strict=True):
-            if item["path"] != given:
-                item["first_loaded_from"] = item["path"]
-                item["path"] = given
-                item["file_name"] = Path(given).name
+    court_inputs = _court_inputs(con, run_id)
+    # A file whose content was loaded before is reused, so raw.doj_files and raw.court_files keep
+    # the path of that first load. The manifest names the path the run was given.
+    _name_given_paths(inputs, given_paths)
+    _name_given_paths(court_inputs, given_court_paths)
 
     row_counts: dict[str, int] = {
         "lines_read": sum(item["lines_read"] for item in inputs),
@@ -147,6 +145,9 @@ def build_run_manifest(
     }
     for table in COUNTED_TABLES:
         row_counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+    if court_inputs:
+        for count in ("rows_read", "rows_loaded", "rows_quarantined", "field_warnings"):
+            row_counts[f"court_{count}"] = sum(item[count] for item in court_inputs)
     row_counts.update(extra_counts or {})
 
     return {
@@ -165,10 +166,67 @@ def build_run_manifest(
             "sha256": file_sha256(policy_file),
         },
         "inputs": inputs,
+        "court_inputs": court_inputs,
         "code_version": {"package": __version__, "git_commit": git_commit()},
         "row_counts": row_counts,
         "checks": checks,
     }
+
+
+def _court_inputs(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:
+    """Return each court file of the run with its mapping file, hashes and row counts."""
+    (has_court_tables,) = con.execute(
+        "select count(*) = 2 from information_schema.tables where table_schema = 'raw' "
+        "and table_name in ('run_court_files', 'court_field_warnings')"
+    ).fetchone()
+    if not has_court_tables:
+        # A warehouse that never loaded a court file has no court tables.
+        return []
+    columns = (
+        "file_order",
+        "file_name",
+        "path",
+        "sha256",
+        "mapping_path",
+        "mapping_sha256",
+        "court_county",
+        "rows_read",
+        "rows_loaded",
+        "rows_quarantined",
+        "field_warnings",
+    )
+    rows = con.execute(
+        """
+        with warnings as (
+            select load_id, count(*) as field_warnings,
+            from raw.court_field_warnings
+            group by load_id
+        )
+
+        select
+            run_court_files.file_order, court_files.file_name, court_files.file_path,
+            court_files.file_hash, court_files.mapping_path, court_files.mapping_hash,
+            court_files.court_county, court_files.rows_read, court_files.rows_loaded,
+            court_files.rows_quarantined, coalesce(warnings.field_warnings, 0),
+        from raw.run_court_files
+        inner join raw.court_files on run_court_files.load_id = court_files.load_id
+        left join warnings on run_court_files.load_id = warnings.load_id
+        where run_court_files.run_id = $run_id
+        order by run_court_files.file_order
+        """,
+        {"run_id": run_id},
+    ).fetchall()
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def _name_given_paths(inputs: list[dict[str, Any]], given_paths: tuple[str, ...]) -> None:
+    if len(given_paths) != len(inputs):
+        return
+    for item, given in zip(inputs, given_paths, strict=True):
+        if item["path"] != given:
+            item["first_loaded_from"] = item["path"]
+            item["path"] = given
+            item["file_name"] = Path(given).name
 
 
 def record_run_manifest(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -> None:

@@ -197,7 +197,8 @@ def build_motion_lists(dbt_models: AssetsDefinition) -> AssetsDefinition:
     def motion_lists(
         context: AssetExecutionContext, clearance_run: ClearanceRun
     ) -> MaterializeResult:
-        """Write each court's motion list, CSV and PDF, into the run folder, owner-only."""
+        """Write each court's motion list, CSV and PDF, and the court review files, owner-only."""
+        from clearance.exports.court_reviews import write_court_reviews
         from clearance.exports.motion_lists import write_motion_lists
         from clearance.publishing.folders import create_run_folder
 
@@ -206,10 +207,13 @@ def build_motion_lists(dbt_models: AssetsDefinition) -> AssetsDefinition:
         out_dir = create_run_folder(Path(request.out_dir))
         written = write_motion_lists(Path(request.warehouse), request.run_id, out_dir)
         context.log.info("Wrote %d motion lists to %s", len(written), out_dir)
+        metadata = {f"rows_{item.court_county}": item.rows for item in written}
+        if written:
+            # A run with court files gets its review files beside its motion lists.
+            review_rows = write_court_reviews(Path(request.warehouse), out_dir)
+            metadata.update({f"rows_{name}": rows for name, rows in review_rows.items()})
         # Row counts only: the lists carry names, which stay out of Dagster's event log.
-        return MaterializeResult(
-            metadata={f"rows_{item.court_county}": item.rows for item in written}
-        )
+        return MaterializeResult(metadata=metadata)
 
     return motion_lists
 
@@ -302,6 +306,7 @@ def run_manifest(context: AssetExecutionContext, clearance_run: ClearanceRun) ->
             publication=out_dir,
             checks=run_check_results(context),
             given_paths=request.doj_paths,
+            given_court_paths=request.court_paths,
         )
         record_run_manifest(con, manifest)
     finally:

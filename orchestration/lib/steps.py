@@ -8,9 +8,13 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clearance.loading.raw_schema import create_raw_schema
 from orchestration.lib.run_request import RunRequest, resolve_other_policies, resolve_policy
+
+if TYPE_CHECKING:
+    from clearance.loading.court_files import LoadedCourtFile
 
 # Progress lines for the person running the command; the command line prints them to stderr.
 progress = logging.getLogger("clearance.progress")
@@ -24,7 +28,7 @@ class LoadOutcome:
     lines_read: int
     lines_loaded: int
     lines_quarantined: int
-    # (file name, sha256) of each file, in load order.
+    # (file name, sha256) of each DOJ file, then of each court file and its mapping file.
     file_hashes: tuple[tuple[str, str], ...] = ()
 
 
@@ -79,15 +83,17 @@ def load_court_layer(con, request: RunRequest) -> list:
             CourtFileInput(Path(path), Path(mapping))
             for path, mapping in zip(court_paths, mapping_paths, strict=True)
         ],
+        run_county=request.county,
     )
     for number, loaded in enumerate(loaded_files, start=1):
         progress.info(
-            "loaded court file %d/%d: %s, %d rows read, %d quarantined",
+            "loaded court file %d/%d: %s, %d rows read, %d quarantined, %d values set to null",
             number,
             total,
             loaded.file_name,
             loaded.rows_read,
             loaded.rows_quarantined,
+            loaded.field_warnings,
         )
     return loaded_files
 
@@ -149,5 +155,20 @@ def load_raw_layer(request: RunRequest) -> LoadOutcome:
         lines_read=sum(loaded.lines_read for loaded in loaded_files),
         lines_loaded=sum(loaded.lines_loaded for loaded in loaded_files),
         lines_quarantined=sum(loaded.lines_quarantined for loaded in loaded_files),
-        file_hashes=tuple((loaded.file_name, loaded.file_hash) for loaded in loaded_files),
+        file_hashes=(
+            *((loaded.file_name, loaded.file_hash) for loaded in loaded_files),
+            *court_file_hashes(loaded_court_files),
+        ),
     )
+
+
+def court_file_hashes(loaded_files: list[LoadedCourtFile]) -> tuple[tuple[str, str], ...]:
+    """Return (name, sha256) of each court file and then its mapping file, in load order.
+
+    A mapping changes the canonical rows as much as the file does, so both identify the input.
+    """
+    hashes: list[tuple[str, str]] = []
+    for loaded in loaded_files:
+        hashes.append((loaded.file_name, loaded.file_hash))
+        hashes.append((loaded.mapping_file_name, loaded.mapping_hash))
+    return tuple(hashes)

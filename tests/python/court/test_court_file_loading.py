@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from court_test_files import COURT_HEADER, MAPPING, court_line, write_court_file
 
 from clearance.loading.court_files import CourtFileInput, load_court_files
 from clearance.loading.errors import InputFileError
+from orchestration.lib.steps import court_file_hashes
 
 
 def load(con, court: Path, mapping: Path):
@@ -77,6 +79,86 @@ def test_bad_rows_are_quarantined_with_line_and_column(warehouse, tmp_path: Path
         "select rows_read, rows_loaded, rows_quarantined from raw.court_files"
     ).fetchall()
     assert files_read == files_loaded + files_quarantined == 31
+
+
+def test_invalid_optional_date_loads_row_with_warning(warehouse, tmp_path: Path):
+    # 1 invalid value among 29 filled ones per column stays under the 5% that fails a file.
+    good = [
+        court_line(f"BA1000{n:05d}", relief="1203.4 GRANTED", relief_date="06/01/2015")
+        for n in range(1, 28)
+    ]
+    court = write_court_file(
+        tmp_path / "court.csv",
+        [
+            *good,  # lines 2-28
+            court_line("BA109999999", dob="02/30/1975", relief="11361.8 GRANTED",
+                       relief_date="02/01/2018"),  # line 29: February has no 30th
+            court_line("BA109999998", relief="11361.8 PENDING",
+                       relief_date="13/01/2018"),  # line 30: no month 13
+        ],
+    )  # fmt: skip
+    mapping = write_mapping(tmp_path / "mapping.yaml")
+
+    [loaded] = load(warehouse, court, mapping)
+
+    assert (loaded.rows_read, loaded.rows_loaded, loaded.rows_quarantined) == (29, 29, 0)
+    assert loaded.field_warnings == 2
+    warnings = warehouse.execute(
+        "select file_name, line_number, column_name, reason from raw.court_field_warnings "
+        "order by line_number"
+    ).fetchall()
+    assert warnings == [
+        ("court.csv", 29, "DEF_DOB",
+         "invalid date in defendant_dob: expected %m/%d/%Y; loaded as empty"),
+        ("court.csv", 30, "RELIEF_DT",
+         "invalid date in relief_date: expected %m/%d/%Y; loaded as empty"),
+    ]  # fmt: skip
+    rows = warehouse.execute(
+        "select line_number, defendant_dob, relief_status, relief_date from raw.court_rows "
+        "where line_number >= 29 order by line_number"
+    ).fetchall()
+    assert rows == [
+        (29, None, "11361.8 GRANTED", "2018-02-01"),
+        (30, "1980-01-01", "11361.8 PENDING", None),
+    ]
+    assert warehouse.execute("select count(*) from raw.court_quarantine").fetchall() == [(0,)]
+
+    [reused] = load(warehouse, court, mapping)
+
+    assert reused.reused
+    assert reused.field_warnings == 2
+
+
+def test_court_file_of_other_county_fails(warehouse, tmp_path: Path):
+    court = write_court_file(
+        tmp_path / "court.csv", [court_line("BA100000001"), court_line("BA100000002")]
+    )
+    mapping = write_mapping(tmp_path / "mapping.yaml")
+
+    with pytest.raises(InputFileError) as failure:
+        load_court_files(warehouse, [CourtFileInput(court, mapping)], run_county="SAN FRANCISCO")
+
+    assert str(failure.value) == (
+        f"court file {court.resolve()} has rows of LOS ANGELES only, none of --county "
+        "SAN FRANCISCO; give the court file of SAN FRANCISCO or run with its county"
+    )
+    assert warehouse.execute("select count(*) from raw.court_files").fetchall() == [(0,)]
+    [loaded] = load_court_files(
+        warehouse, [CourtFileInput(court, mapping)], run_county="Los Angeles"
+    )
+    assert loaded.rows_loaded == 2
+
+
+def test_input_hashes_name_court_file_and_mapping(warehouse, tmp_path: Path):
+    court = write_court_file(tmp_path / "court.csv", [court_line("BA100000001")])
+    mapping = write_mapping(tmp_path / "mapping.yaml")
+
+    [loaded] = load(warehouse, court, mapping)
+
+    assert court_file_hashes([loaded]) == (
+        ("court.csv", hashlib.sha256(court.read_bytes()).hexdigest()),
+        ("mapping.yaml", hashlib.sha256(mapping.read_bytes()).hexdigest()),
+    )
 
 
 def test_mapping_naming_missing_column_fails(warehouse, tmp_path: Path):

@@ -19,6 +19,7 @@ from clearance_command import clearance
 from court_test_files import court_line, doj_conviction_line, write_court_file, write_mapping
 
 from clearance.doj_layout import DOJ_COLUMNS
+from clearance.linking.person_links import comparison_level_labels
 
 pytestmark = pytest.mark.slow
 
@@ -148,3 +149,35 @@ def test_summary_counts_each_measure(warehouse: Path):
         "linked_by_name_dob": 1,
         "case_number_from_court": 2,
     }
+
+
+def test_comparison_level_codes_have_labels():
+    labels = comparison_level_labels()
+
+    assert labels["cii_level"] == {"-1": "missing", "1": "equal", "0": "different"}
+    assert labels["dob_level"] == {"-1": "missing", "1": "equal", "0": "different"}
+    assert labels["name_level"] == {
+        "-1": "missing",
+        "4": "last and first name equal",
+        "3": "last and first name swapped",
+        "2": "last name equal, first name similar",
+        "1": "last name equal",
+        "0": "different",
+    }
+
+
+def test_name_dob_link_has_labelled_levels(warehouse: Path):
+    # CHARLEY against CHARLIE: same last name, similar first name; the court row has no CII.
+    [levels] = query(
+        warehouse,
+        """
+        select cii_level, name_level, dob_level
+        from intermediate.int_court__person_link_scores
+        where conviction_id = '900003-001002001000'
+        """,
+    )
+    labels = comparison_level_labels()
+
+    assert labels["cii_level"][levels[0]] == "missing"
+    assert labels["name_level"][levels[1]] == "last name equal, first name similar"
+    assert labels["dob_level"][levels[2]] == "equal"

@@ -10,12 +10,14 @@ DOJ file (Los Angeles), policy legal-default, compute date 2026-07-01:
 - 910004: felony 11359, OFN LA13F000777, no court record: DOJ only with a case number, reduce.
 - 910005: felony 11359 without OFN or court record: no case number to move on, no motion.
 - 910007: felony 11359 in 2017, after Prop 64: not eligible, no motion.
-- The court file also has a court-only 11357(b) conviction (Hand Review, no motion).
+- The court file also has a court-only 11357(b) conviction (Hand Review, no motion), and a
+  sixth row without a disposition, which is quarantined.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import stat
 from pathlib import Path
@@ -84,6 +86,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 relief="11361.8 PENDING", relief_date="01/10/2020"),
             court_line("MA120000009", "1", name='"FICTION, DELTA"', dob="09/09/1990",
                 code="HS 11357(B)", level="M", disposition_date="08/08/2012"),
+            court_line("BA140000999", "1", name='"FICTION, KILO"', disposition=""),
         ],
     )  # fmt: skip
     mapping = write_mapping(work / "court_mapping.yaml")
@@ -94,7 +97,12 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "--no-answer-key", "--out", str(out), "--warehouse", str(work / "warehouse.duckdb"),
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr[-4000:]
-    return {"folder": (out / "los_angeles" / "latest").resolve(), "stdout": completed.stdout}
+    return {
+        "folder": (out / "los_angeles" / "latest").resolve(),
+        "stdout": completed.stdout,
+        "court": court,
+        "mapping": mapping,
+    }
 
 
 def read_list(folder: Path) -> list[list[str]]:
@@ -161,8 +169,65 @@ def test_summary_has_court_figures(run: dict):
         "relief_pending": 1,
         "case_number_from_court": 0,
         "linked_by": {"case_number": 4},
+        "rows": {"read": 6, "loaded": 5, "quarantined": 1, "values_set_to_null": 0},
+        # 910007 is not eligible; the other six are, and each is listed or kept off once.
+        "motions": {
+            "eligible": 6,
+            "listed": 3,
+            "kept_off_already_relieved": 1,
+            "kept_off_relief_pending": 1,
+            "kept_off_no_case_number": 1,
+        },
         "motion_list_rows": {"LOS ANGELES": 3},
     }
+
+
+def test_court_only_review_lists_delta(run: dict):
+    path = run["folder"] / "Court_Only_Hand_Review.csv"
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert rows == [
+        ["Court", "Case Number", "Charge Sequence", "Section", "Level", "Disposition Date",
+         "Determination", "Reason"],
+        ["LOS ANGELES", "MA120000009", "1", "HS 11357(b)", "MISDEMEANOR", "2012-08-08",
+         "Hand Review", "Court record only: history not in DOJ data"],
+    ]  # fmt: skip
+    assert "FICTION" not in path.read_text(encoding="utf-8")
+
+
+def test_link_review_has_only_header(run: dict):
+    # Every link here is by case number, so no person pair scores near the threshold.
+    path = run["folder"] / "Court_Link_Review.csv"
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "Court Case Number,Court Charge Sequence,DOJ Case Number,Match Score,Linked,CII Number,"
+        "Name,Date of Birth"
+    ]
+
+
+def test_run_manifest_lists_court_file(run: dict):
+    manifest = json.loads((run["folder"] / "run-manifest.json").read_text(encoding="utf-8"))
+
+    assert manifest["court_inputs"] == [
+        {
+            "file_order": 1,
+            "file_name": "court.csv",
+            "path": str(run["court"].resolve()),
+            "sha256": hashlib.sha256(run["court"].read_bytes()).hexdigest(),
+            "mapping_path": str(run["mapping"].resolve()),
+            "mapping_sha256": hashlib.sha256(run["mapping"].read_bytes()).hexdigest(),
+            "court_county": "LOS ANGELES",
+            "rows_read": 6,
+            "rows_loaded": 5,
+            "rows_quarantined": 1,
+            "field_warnings": 0,
+        }
+    ]
+    assert manifest["row_counts"]["court_rows_read"] == 6
+    assert manifest["row_counts"]["court_rows_quarantined"] == 1
 
 
 def test_printed_summary_has_court_figures(run: dict):
@@ -171,6 +236,13 @@ def test_printed_summary_has_court_figures(run: dict):
     assert "Court convictions:          4 matched, 3 DOJ only, 1 court only" in stdout
     assert "Prior 11361.8 relief:       1 already relieved, 1 pending" in stdout
     assert "Links by method:            case_number 4" in stdout
+    assert "Court rows:                 6 read, 5 loaded, 1 quarantined, 0 values set to null" in (
+        stdout
+    )
+    assert (
+        "Eligible DOJ convictions:   6: 3 on motions, kept off 1 already relieved, "
+        "1 relief pending, 1 without case number"
+    ) in stdout
     assert "Motion list rows:           LOS ANGELES 3" in stdout
 
 
