@@ -103,9 +103,7 @@ class SuppressionPlan:
             self.shown[key] = key not in hidden
         self.solved = True
 
-    def _first_leak(
-        self, hidden: set[CellKey]
-    ) -> tuple[Equation, dict[CellKey, Equation]] | None:
+    def _first_leak(self, hidden: set[CellKey]) -> tuple[Equation, dict[CellKey, Equation]] | None:
         """Return an equation that gives back a small count when solved, with the equation that
         gave back each hidden count on the way, or None when no small count can be worked out."""
         known = set(self.values) - hidden
