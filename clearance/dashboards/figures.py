@@ -165,7 +165,7 @@ def read_figures(publications: Sequence[Publication], area: str) -> DashboardFig
             by_reason=_by_reason(con),
             by_section_level=_by_section_level(con),
             by_decade=_by_decade(con),
-            policies=_policies(con),
+            policies=_policies(con, ", ".join(p.summary["policy"]["name"] for p in publications)),
             relieved_by_characteristic=_relieved_by_characteristic(con),
             relieved_by_characteristic_total=sum(
                 publication.summary["subjects"]["with_some_relief"] for publication in publications
@@ -246,7 +246,7 @@ def _by_decade(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     ).fetchall()
 
 
-def _policies(con: duckdb.DuckDBPyConnection) -> list[PolicyImpact]:
+def _policies(con: duckdb.DuckDBPyConnection, county_label: str) -> list[PolicyImpact]:
     """Return the county policy, then each standard hypothetical, with people counted once."""
     county_names = [
         row[0]
@@ -312,12 +312,12 @@ def _policies(con: duckdb.DuckDBPyConnection) -> list[PolicyImpact]:
     by_key = {row[0]: row for row in rows}
     policies = []
     for key in (COUNTY_ROLE, *HYPOTHETICAL_POLICIES):
-        if key not in by_key:
+        if by_key and key not in by_key:
             continue
-        label = ", ".join(county_names) if key == COUNTY_ROLE else key
-        policies.append(PolicyImpact(key, label, *(int(value) for value in by_key[key][1:])))
-    if not policies or policies[0].key != COUNTY_ROLE:
-        raise ValueError("the analyst databases hold no conviction under a county policy")
+        # A run without Prop 64 convictions in the county has no rows: every count is 0.
+        counts = by_key.get(key, (key, 0, 0, 0, 0, 0, 0, 0))
+        label = ", ".join(county_names) or county_label if key == COUNTY_ROLE else key
+        policies.append(PolicyImpact(key, label, *(int(value) for value in counts[1:])))
     return policies
 
 

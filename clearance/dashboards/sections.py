@@ -195,6 +195,8 @@ def _add_characteristic_cells(plan: SuppressionPlan, figures: DashboardFigures) 
     total = _characteristic_total(figures)
     plan.add(total, figures.relieved_by_characteristic_total)
     for characteristic, categories in figures.relieved_by_characteristic.items():
+        if not categories:
+            continue
         for category, count in categories:
             plan.add(("characteristic", characteristic, category), count)
         plan.add_equation(

@@ -78,6 +78,11 @@ class SuppressionPlan:
         for key in equation.cells():
             if key not in self.values:
                 raise KeyError(f"cell {key!r} of an equation was never added")
+        if not equation.parts:
+            # An empty sum, such as the reasons of a run without convictions, reveals nothing.
+            if self.values[total] != 0:
+                raise ValueError(f"cell {total!r} is {self.values[total]}, the sum of no parts")
+            return
         self.equations.append(equation)
         self.solved = False
 
