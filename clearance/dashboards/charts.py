@@ -48,7 +48,7 @@ def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
         .configure_legend(
             orient="bottom",
             direction="vertical",
-            labelLimit=260,
+            labelLimit=200,
             titleFontSize=12,
             labelFontSize=12,
         )

@@ -49,7 +49,12 @@ section.chart-section, aside.methods { background: #fff; border: 1px solid #ddd;
 .takeaway { margin: 0 0 0.75rem; font-size: 1.02rem; }
 .section-body { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1.25rem;
   align-items: start; }
-@media (max-width: 820px) { .section-body { grid-template-columns: minmax(0, 1fr); } }
+@media (max-width: 820px) {
+  .section-body { grid-template-columns: minmax(0, 1fr); }
+  section.chart-section, aside.methods { padding: 0.7rem; }
+  header, main, footer { padding: 0 0.5rem; }
+  table { font-size: 0.8rem; }
+}
 figure { margin: 0; min-width: 0; }
 .chart { width: 100%; min-height: 60px; }
 .table-wrap { overflow-x: auto; }
