@@ -1,7 +1,7 @@
 """Vega-Lite chart specifications, built with Altair, for the dashboard sections.
 
 Each chart takes rows made by `bar_row`: a label, the count (None when suppressed, so no bar
-is drawn) and the text printed beside the bar, which says `suppressed` for a hidden count.
+is drawn) and the text printed beside the bar, which reads `suppressed` for a hidden count.
 Charts take the width of their container, so the same page reads on a desktop and a phone.
 """
 

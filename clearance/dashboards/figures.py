@@ -1,7 +1,7 @@
 """The figures a dashboard shows, read from published run folders.
 
 A county page reads one publication and the statewide page every county's `latest` one, with
-the same queries: each folder's `analyst.duckdb` is attached read-only and its tables are
+the same queries. Each folder's `analyst.duckdb` is attached read-only and its tables are
 combined, so people are counted once by their pseudonymous subject key even when several
 counties' runs list them. Nothing here is suppressed yet: `sections.py` does that for the page.
 """
@@ -80,6 +80,16 @@ def read_publication(folder: Path) -> Publication:
     for name in (SUMMARY, RUN_MANIFEST, ANALYST_DATABASE):
         if not (folder / name).is_file():
             raise FileNotFoundError(f"{folder / name}: not found; is {folder} a complete run?")
+    with duckdb.connect(str(folder / ANALYST_DATABASE), read_only=True) as con:
+        tables = {
+            row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()
+        }
+    missing = sorted(set(COMBINED_TABLES) - tables)
+    if missing:
+        raise ValueError(
+            f"{folder / ANALYST_DATABASE} lacks the tables {', '.join(missing)}; "
+            "a run of the current version writes them"
+        )
     quality_path = folder / DATA_QUALITY
     return Publication(
         folder=folder,
@@ -93,7 +103,7 @@ def read_publication(folder: Path) -> Publication:
 
 @dataclass(frozen=True)
 class PolicyImpact:
-    """What one policy decides: convictions and people, over every county covered.
+    """The convictions and people one policy relieves, over every county covered.
 
     `key` is `county` for each county's own policy, else the policy's name.
     """
@@ -143,17 +153,16 @@ class DashboardFigures:
     targets: list[TargetComparison]
     court: dict[str, Any] | None
     people_in_several_counties: int
-
-    @property
-    def is_statewide(self) -> bool:
-        return len(self.publications) != 1
+    is_statewide: bool
 
     @property
     def county_policy(self) -> PolicyImpact:
         return self.policies[0]
 
 
-def read_figures(publications: Sequence[Publication], area: str) -> DashboardFigures:
+def read_figures(
+    publications: Sequence[Publication], area: str, *, statewide: bool = False
+) -> DashboardFigures:
     """Return the figures of the given publications, one per county, combined."""
     if not publications:
         raise ValueError("no publication to read figures from")
@@ -183,6 +192,7 @@ def read_figures(publications: Sequence[Publication], area: str) -> DashboardFig
                 )
                 """
             ).fetchone()[0],
+            is_statewide=statewide,
         )
 
 

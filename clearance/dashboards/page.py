@@ -1,7 +1,7 @@
 """The self-contained HTML page: sections, methods box and the inlined chart libraries.
 
-The page loads nothing from anywhere: Vega, Vega-Lite and Vega-Embed are inlined from the
-bundle that the `vl-convert-python` package ships, fonts are the reader's system fonts, and a
+The page loads nothing from anywhere. Vega, Vega-Lite and Vega-Embed are inlined from the
+bundle that the `vl-convert-python` package ships, and fonts are the reader's system fonts. A
 Content-Security-Policy forbids every request, so a page opened from a file or a mail
 attachment looks the same offline.
 """

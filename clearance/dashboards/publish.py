@@ -69,7 +69,7 @@ def write_statewide_dashboard(publish_root: Path) -> Path | None:
                 "No county has published under %s yet; no statewide dashboard", publish_root
             )
             return None
-        figures = read_figures(publications, "California")
+        figures = read_figures(publications, "California", statewide=True)
         path = folder / DASHBOARD
         _write_atomically(path, render_page(figures, _now()))
     logger.info("Wrote the statewide dashboard %s over %d counties", path, len(publications))

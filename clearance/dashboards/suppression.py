@@ -46,8 +46,8 @@ class SuppressionPlan:
     """The counts of one page, the equations between them, and which ones are shown.
 
     Add every count with `add` (shown on the page) or `add_hidden` (never shown, but a reader
-    could work it out, such as the people without relief next to people relieved of people
-    with a conviction), then the equations, then call `solve`.
+    could work it out by subtraction, such as the people without relief). Then add the
+    equations and call `solve`.
     """
 
     values: dict[CellKey, int | None] = field(default_factory=dict)

@@ -120,7 +120,7 @@ def test_statewide_counts_each_person_once(publish_root: Path) -> None:
     publications = [
         read_publication(publish_root / slug / "latest") for slug in ("county_a", "county_b")
     ]
-    figures = read_figures(publications, "California")
+    figures = read_figures(publications, "California", statewide=True)
     county, hypothetical = figures.policies
     assert county.key == "county"
     assert hypothetical.key == HYPOTHETICAL
@@ -144,7 +144,7 @@ def test_statewide_withholding_rules_count_people_per_policy(publish_root: Path)
     publications = [
         read_publication(publish_root / slug / "latest") for slug in ("county_a", "county_b")
     ]
-    figures = read_figures(publications, "California")
+    figures = read_figures(publications, "California", statewide=True)
     assert figures.withholding_rules == [("pa", "r_old", 2), ("pb", "r_old", 1)]
 
 
@@ -152,7 +152,7 @@ def test_characteristic_suppressed_in_one_county_stays_suppressed(publish_root: 
     publications = [
         read_publication(publish_root / slug / "latest") for slug in ("county_a", "county_b")
     ]
-    figures = read_figures(publications, "California")
+    figures = read_figures(publications, "California", statewide=True)
     assert figures.relieved_by_characteristic["race"] == [("OTHER", None)]
     # People relieved summed over counties, as each county's page shows them: 1 + 1.
     assert figures.relieved_by_characteristic_total == 2
@@ -181,3 +181,14 @@ def test_statewide_page_is_written_owner_only(publish_root: Path) -> None:
 
 def test_statewide_page_needs_a_publication(tmp_path: Path) -> None:
     assert write_statewide_dashboard(tmp_path) is None
+
+
+def test_statewide_leaves_out_run_without_dashboard_tables(publish_root: Path) -> None:
+    run = publish_root / "county_b" / "latest"
+    with duckdb.connect(str(run / "analyst.duckdb")) as con:
+        con.execute("drop table relief_by_characteristic")
+    page = write_statewide_dashboard(publish_root)
+    assert page is not None
+    html = page.read_text(encoding="utf-8")
+    assert "County A" in html
+    assert "County B" not in html
