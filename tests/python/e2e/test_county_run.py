@@ -171,6 +171,7 @@ def test_exports_are_owner_only(county_run: dict) -> None:
             "run-manifest.json",
             "data-quality.html",
             "data-quality.json",
+            "dashboard.html",
         ]
     )
     for name in names:
