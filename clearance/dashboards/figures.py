@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +22,6 @@ from clearance.publishing.analyst import ANALYST_DATABASE
 from clearance.publishing.manifest import RUN_MANIFEST
 from clearance.settings import PROJECT_DIR
 from clearance.synthetic.generation_manifest import generation_scale
-
-logger = logging.getLogger(__name__)
 
 SUMMARY = "summary.json"
 DATA_QUALITY = "data-quality.json"
