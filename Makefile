@@ -6,7 +6,7 @@ export CLEARANCE_WAREHOUSE ?= $(CURDIR)/warehouse/clearance.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: help setup demo test lint docs bench bench-la bench-la-court bench-generator dagster clean
+.PHONY: help setup browser demo test lint docs bench bench-la bench-la-court bench-generator dagster clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -29,7 +29,18 @@ demo: setup ## Generate Los Angeles and San Francisco (DEMO_SCALE), run each und
 		--seed $(DEMO_SEED) --scale $(DEMO_SCALE) --out out/demo/input
 	$(BIN)/python -m clearance.demo --input out/demo/input --out out/demo
 
-test: setup ## Run the Python tests, the dbt unit tests and the end-to-end test
+# The dashboard page test drives Debian's chromium through chromedriver; a browser download
+# by a test tool would fail offline, so the distribution's packages are used.
+browser: ## Install Debian's chromium and chromium-driver when missing (apt-get, as root or with sudo)
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+		echo "chromium and chromedriver are installed"; \
+	else \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	fi
+
+test: setup browser ## Run the Python tests, the dbt unit tests and the end-to-end test
 	$(BIN)/pytest
 
 lint: setup ## Check Python with ruff and SQL with sqlfluff

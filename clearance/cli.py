@@ -640,6 +640,8 @@ def format_summary(summary: dict, out_dir: Path) -> str:
         f"{subjects['with_prop64_conviction']}",
         *_court_summary_lines(summary.get("court")),
         f"Exports:                    {out_dir}",
+        f"Dashboard:                  {out_dir / 'dashboard.html'}",
+        f"Statewide dashboard:        {out_dir.parent.parent / 'statewide' / 'dashboard.html'}",
         f"Published as:               {out_dir.parent / 'latest'}",
     ]
     return "\n".join(text)

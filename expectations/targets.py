@@ -12,20 +12,18 @@ from an announced figure.
 
 from __future__ import annotations
 
-import json
 import logging
-from pathlib import Path
 from typing import Any
 
 import great_expectations.expectations as gxe
 import pandas as pd
 
+from clearance.synthetic.generation_manifest import generation_scale as generated_input_scale
 from expectations.outcomes import BLOCKING, WARNING
 from expectations.runner import SuiteInput, SuiteRun
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_NAME = "manifest.json"
 DEFAULT_TOLERANCE = 0.02
 # Below this many expected eligible convictions, a generated file's count varies by chance by
 # more than 2% (1 / √2,500), so its target check warns instead of blocking.
@@ -52,32 +50,8 @@ where run_files.run_id = $run_id
 
 
 def generation_scale(run: SuiteRun, file_hashes: set[str]) -> float | None:
-    """Return the generation manifest's scale when the run's files were generated, else None.
-
-    The manifest must sit beside an input file and list, for the run's county, a file with
-    the SHA-256 of every file of the run. A manifest that cannot be read is logged and
-    ignored, so such input is checked as real input.
-    """
-    folders = {Path(path).parent for path in run.doj_paths}
-    for folder in sorted(folders):
-        path = folder / MANIFEST_NAME
-        if not path.is_file():
-            continue
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-            listed = {
-                str(file["sha256"])
-                for county in manifest.get("counties", [])
-                if str(county.get("county", "")).upper() == run.county
-                for file in county.get("files", [])
-            }
-            scale = float(manifest["scale"])
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            logger.warning("Ignoring generation manifest %s: %s", path, error)
-            continue
-        if file_hashes and file_hashes <= listed:
-            return scale
-    return None
+    """Return the generation manifest's scale when the run's files were generated, else None."""
+    return generated_input_scale(run.doj_paths, run.county, file_hashes)
 
 
 def _target_config(county_config: dict[str, Any]) -> tuple[str, float]:

@@ -153,6 +153,54 @@ ANALYST_TABLES: tuple[tuple[str, str], ...] = (
         """,
     ),
     (
+        # One characteristic at a time, so a dashboard can show people relieved by race, by
+        # gender and by age band: summing relief_by_group would leave out its suppressed cells.
+        "relief_by_characteristic",
+        f"""
+        with subjects as (
+            select
+                policy_name,
+                policy_order,
+                coalesce(gender, 'unknown') as gender,
+                coalesce(race_descr, 'unknown') as race,
+                coalesce(age_band, 'unknown') as age_band,
+                has_some_relief,
+                has_no_conviction_left,
+            from warehouse.marts.fct_subject_relief
+        ),
+
+        characteristics as (
+            unpivot subjects
+            on gender, race, age_band
+            into name characteristic value category
+        ),
+
+        groups as (
+            select
+                policy_name,
+                policy_order,
+                characteristic,
+                category,
+                count(*) as subjects,
+                count_if(has_some_relief) as subjects_with_some_relief,
+                count_if(has_no_conviction_left) as subjects_with_no_conviction_left,
+            from characteristics
+            group by all
+        )
+
+        select
+            policy_name,
+            policy_order,
+            characteristic,
+            category,
+            {_suppressed("subjects")},
+            {_suppressed("subjects_with_some_relief")},
+            {_suppressed("subjects_with_no_conviction_left")},
+        from groups
+        order by policy_order, characteristic, category
+        """,
+    ),
+    (
         "county_impact",
         """
         select

@@ -50,6 +50,15 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def file_modified_at(path: Path) -> str | None:
+    """Return the file's modification time as UTC ISO 8601 text, or None when it is missing."""
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        return None
+    return dt.datetime.fromtimestamp(modified, dt.UTC).replace(tzinfo=None).isoformat() + "Z"
+
+
 def git_commit(directory: Path = PROJECT_DIR) -> str | None:
     """Return the commit checked out in directory, or None outside a git checkout.
 
@@ -137,6 +146,11 @@ def build_run_manifest(
     # the path of that first load. The manifest names the path the run was given.
     _name_given_paths(inputs, given_paths)
     _name_given_paths(court_inputs, given_court_paths)
+
+    # When the file arrived, as far as the file system tells: the dashboards show it as the
+    # date the data is as of. Null when the file has gone since it was loaded.
+    for item in inputs:
+        item["modified_at"] = file_modified_at(Path(item["path"]))
 
     row_counts: dict[str, int] = {
         "lines_read": sum(item["lines_read"] for item in inputs),

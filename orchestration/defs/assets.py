@@ -1,5 +1,6 @@
 """Assets of a clearance run: the raw load, the dbt models, the exports, the motion lists and
-the analyst database, the run manifest, and the publication that makes them the county's `latest`.
+the analyst database, the run manifest, the dashboard, the publication that makes them the
+county's `latest`, and the statewide dashboard over every county's latest publication.
 
 Every asset is partitioned by county. Publication is downstream of everything else, so a
 failed step or a failed blocking asset check anywhere upstream leaves the previous
@@ -328,6 +329,27 @@ def run_manifest(context: AssetExecutionContext, clearance_run: ClearanceRun) ->
 @asset(
     deps=[run_manifest],
     group_name="publish",
+    kinds={"python", "html"},
+    partitions_def=COUNTY_PARTITIONS,
+)
+def dashboard(context: AssetExecutionContext, clearance_run: ClearanceRun) -> MaterializeResult:
+    """Write dashboard.html, the county's page for policymakers, into the run folder.
+
+    It reads only the run folder's published outputs (analyst.duckdb, summary.json, the
+    manifest and the data-quality results), so it is downstream of every blocking check.
+    """
+    from clearance.dashboards.publish import write_county_dashboard
+
+    request = clearance_run.request(context)
+    progress.info("writing the dashboard ...")
+    path = write_county_dashboard(Path(request.out_dir))
+    context.log.info("Wrote the dashboard %s", path)
+    return MaterializeResult(metadata={"path": str(path)})
+
+
+@asset(
+    deps=[run_manifest, dashboard],
+    group_name="publish",
     kinds={"python"},
     partitions_def=COUNTY_PARTITIONS,
 )
@@ -340,3 +362,22 @@ def publication(context: AssetExecutionContext, clearance_run: ClearanceRun) -> 
     link = publish_latest(Path(request.out_dir))
     context.log.info("Published %s as %s", request.out_dir, link)
     return MaterializeResult(metadata={"latest": str(link), "run_folder": request.out_dir})
+
+
+@asset(
+    deps=[publication],
+    group_name="publish",
+    kinds={"python", "html"},
+    partitions_def=COUNTY_PARTITIONS,
+)
+def statewide_dashboard(
+    context: AssetExecutionContext, clearance_run: ClearanceRun
+) -> MaterializeResult:
+    """Write the statewide page over every county's latest publication, this run's included."""
+    from clearance.dashboards.publish import write_statewide_dashboard
+
+    request = clearance_run.request(context)
+    progress.info("writing the statewide dashboard ...")
+    path = write_statewide_dashboard(Path(request.publish_root))
+    context.log.info("Wrote the statewide dashboard %s", path)
+    return MaterializeResult(metadata={"path": str(path)})

@@ -11,9 +11,11 @@ from orchestration.defs.assets import (
     build_dbt_models,
     build_doj_exports,
     build_motion_lists,
+    dashboard,
     publication,
     raw_doj_load,
     run_manifest,
+    statewide_dashboard,
 )
 from orchestration.defs.checks import build_suite_checks
 from orchestration.defs.dbt_project import clearance_dbt_project
@@ -41,7 +43,9 @@ def build_definitions(warehouse: Path) -> Definitions:
             build_motion_lists(dbt_models),
             build_analyst_database(dbt_models),
             run_manifest,
+            dashboard,
             publication,
+            statewide_dashboard,
         ],
         asset_checks=build_suite_checks(),
         jobs=[clearance_run_job],

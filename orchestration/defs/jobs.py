@@ -13,8 +13,9 @@ clearance_run_job = define_asset_job(
     # Partitioned by county, as its assets are.
     selection=AssetSelection.all(),
     description=(
-        "Load a county's DOJ files, build the dbt models, write the exports and the analyst "
-        "database, store the run manifest and publish."
+        "Load a county's DOJ files, build the dbt models, write the exports, the analyst "
+        "database and the dashboard, store the run manifest, publish, and rewrite the "
+        "statewide dashboard."
     ),
     # All steps run in the run's own process, which holds the warehouse file lock from the
     # load step to the manifest. A step in another process could not share that lock.

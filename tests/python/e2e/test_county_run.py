@@ -157,6 +157,8 @@ def test_run_succeeds_with_summary_on_stdout(county_run: dict) -> None:
     assert "Lines read:                 22" in completed.stdout
     assert "loading 2 doj files" in completed.stderr
     assert "writing exports" in completed.stderr
+    assert "writing the dashboard" in completed.stderr
+    assert "Dashboard:" in completed.stdout
 
 
 def test_exports_are_owner_only(county_run: dict) -> None:
@@ -171,6 +173,7 @@ def test_exports_are_owner_only(county_run: dict) -> None:
             "run-manifest.json",
             "data-quality.html",
             "data-quality.json",
+            "dashboard.html",
         ]
     )
     for name in names:

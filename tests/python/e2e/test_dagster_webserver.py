@@ -233,7 +233,10 @@ def test_asset_graph_and_checks_through_graphql(dagster_dev: dict) -> None:
         "publication",
     ):
         assert key in by_key, key
-    assert [dep["path"] for dep in by_key["publication"]["dependencyKeys"]] == [["run_manifest"]]
+    assert sorted(dep["path"] for dep in by_key["publication"]["dependencyKeys"]) == [
+        ["dashboard"],
+        ["run_manifest"],
+    ]
     checks = [
         check["name"]
         for node in nodes

@@ -86,6 +86,7 @@ def test_job_covers_every_asset(definitions_and_warehouse) -> None:
     assert sorted(node.name for node in job.graph.nodes) == [
         "analyst_database",
         "clearance_dbt_models",
+        "dashboard",
         "doj_exports",
         "intermediate__int_convictions_staging_suite",
         "intermediate__int_subjects_volume_suite",
@@ -97,6 +98,7 @@ def test_job_covers_every_asset(definitions_and_warehouse) -> None:
         "raw_doj_load",
         "run_manifest",
         "staging__stg_doj__rows_raw_rows_suite",
+        "statewide_dashboard",
     ]
 
 
@@ -113,6 +115,8 @@ def test_warehouse_writers_share_one_pool(definitions_and_warehouse) -> None:
     assert pools["analyst_database"] is None
     assert pools["motion_lists"] is None
     assert pools["publication"] is None
+    assert pools["dashboard"] is None
+    assert pools["statewide_dashboard"] is None
     # The suite checks record their results in the warehouse.
     assert pools["raw__doj_lines_raw_suite"] == WAREHOUSE_POOL
     assert pools["marts__fct_county_impact_targets_suite"] == WAREHOUSE_POOL
@@ -122,7 +126,9 @@ def test_publication_is_downstream_of_every_output(definitions_and_warehouse) ->
     definitions, _ = definitions_and_warehouse
     graph = definitions.resolve_asset_graph()
     upstream = graph.get(AssetKey("publication")).parent_keys
-    assert upstream == {AssetKey("run_manifest")}
+    assert upstream == {AssetKey("run_manifest"), AssetKey("dashboard")}
+    assert graph.get(AssetKey("dashboard")).parent_keys == {AssetKey("run_manifest")}
+    assert graph.get(AssetKey("statewide_dashboard")).parent_keys == {AssetKey("publication")}
     manifest_parents = graph.get(AssetKey("run_manifest")).parent_keys
     assert manifest_parents == {
         AssetKey("doj_exports"),

@@ -262,6 +262,7 @@ def test_analyst_database_counts_match_the_run(two_runs: dict) -> None:
             "conviction_outcomes",
             "subject_relief",
             "relief_by_group",
+            "relief_by_characteristic",
             "county_impact",
             "outcome_reasons",
             "withholding_rules",

@@ -1,0 +1,101 @@
+"""Vega-Lite chart specifications, built with Altair, for the dashboard sections.
+
+Each chart takes rows made by `bar_row`: a label, the count (None when suppressed, so no bar
+is drawn) and the text printed beside the bar, which reads `suppressed` for a hidden count.
+Charts take the width of their container, so the same page reads on a desktop and a phone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+from clearance.dashboards.suppression import SUPPRESSED
+
+BAR_HEIGHT = 22
+# Few ticks, written short (2k), so the axis stays readable on a phone.
+COUNT_AXIS = alt.Axis(tickCount=4, format="~s")
+# Room to the right of the longest bar for its printed count.
+LABEL_ROOM = 1.25
+AXIS_LABEL_LIMIT = 130
+
+
+def bar_row(label: str, value: int | None, series: str | None = None) -> dict[str, Any]:
+    """Return one bar: its label, count (None when suppressed), printed text and series."""
+    return {
+        "label": label,
+        "value": value,
+        "position": value or 0,
+        "text": SUPPRESSED if value is None else f"{value:,}",
+        "series": series,
+    }
+
+
+def _count_scale(rows: list[dict[str, Any]]) -> alt.Scale:
+    largest = max((row["position"] for row in rows), default=0)
+    return alt.Scale(domain=[0, max(1, largest * LABEL_ROOM)], nice=False)
+
+
+def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    return (
+        # Fit the width of the page's column; the height follows the number of bars.
+        chart.properties(
+            width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        )
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=12, titleFontSize=12)
+        .configure_legend(
+            orient="bottom",
+            direction="vertical",
+            labelLimit=200,
+            titleFontSize=12,
+            labelFontSize=12,
+        )
+        .to_dict()
+    )
+
+
+def horizontal_bars(rows: list[dict[str, Any]], count_title: str) -> dict[str, Any]:
+    """Return a bar chart with one horizontal bar per row, in row order."""
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=AXIS_LABEL_LIMIT)),
+        x=alt.X("position:Q", title=count_title, scale=_count_scale(rows), axis=COUNT_AXIS),
+    )
+    bars = base.mark_bar(color="#3b6ea8").encode(
+        tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=count_title)]
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="text:N")
+    return _finish((bars + labels).properties(height=alt.Step(BAR_HEIGHT)))
+
+
+def grouped_bars(rows: list[dict[str, Any]], count_title: str, series_title: str) -> dict[str, Any]:
+    """Return horizontal bars grouped by label, one coloured bar per series."""
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=AXIS_LABEL_LIMIT)),
+        yOffset=alt.YOffset("series:N", sort=None),
+        x=alt.X("position:Q", title=count_title, scale=_count_scale(rows), axis=COUNT_AXIS),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("series:N", sort=None, title=series_title),
+        tooltip=[
+            alt.Tooltip("label:N", title=" "),
+            alt.Tooltip("series:N", title=series_title),
+            alt.Tooltip("text:N", title=count_title),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(text="text:N")
+    return _finish((bars + labels).properties(height=alt.Step(BAR_HEIGHT - 6)))
+
+
+def column_bars(rows: list[dict[str, Any]], count_title: str) -> dict[str, Any]:
+    """Return a bar chart with one vertical bar per row, in row order, such as decades."""
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("label:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("position:Q", title=count_title, scale=_count_scale(rows), axis=COUNT_AXIS),
+    )
+    bars = base.mark_bar(color="#3b6ea8").encode(
+        tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=count_title)]
+    )
+    labels = base.mark_text(baseline="bottom", dy=-3, fontSize=11).encode(text="text:N")
+    return _finish((bars + labels).properties(height=240))
