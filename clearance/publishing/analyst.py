@@ -160,6 +160,7 @@ ANALYST_TABLES: tuple[tuple[str, str], ...] = (
         with subjects as (
             select
                 policy_name,
+                policy_role,
                 policy_order,
                 coalesce(gender, 'unknown') as gender,
                 coalesce(race_descr, 'unknown') as race,
@@ -178,6 +179,7 @@ ANALYST_TABLES: tuple[tuple[str, str], ...] = (
         groups as (
             select
                 policy_name,
+                policy_role,
                 policy_order,
                 characteristic,
                 category,
@@ -190,6 +192,7 @@ ANALYST_TABLES: tuple[tuple[str, str], ...] = (
 
         select
             policy_name,
+            policy_role,
             policy_order,
             characteristic,
             category,
