@@ -9,14 +9,19 @@ attachment looks the same offline.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from clearance.dashboards.figures import DashboardFigures
 from clearance.dashboards.sections import Section, Table, build_sections
 from clearance.dashboards.suppression import SMALL_CELL_MAX, SuppressionPlan
+
+logger = logging.getLogger(__name__)
 
 # The Vega-Lite version Altair 6.3 writes specifications for; vl-convert bundles it.
 VEGA_LITE_VERSION = "6.4"
@@ -85,10 +90,31 @@ document.querySelectorAll('script[type="application/json"][data-chart]').forEach
 
 @lru_cache(maxsize=1)
 def chart_libraries() -> str:
-    """Return Vega, Vega-Lite and Vega-Embed as one script that defines `vegaEmbed`."""
+    """Return Vega, Vega-Lite and Vega-Embed as one script that defines `vegaEmbed`.
+
+    vl-convert bundles the script anew on every call, which took about 1.8 s, so the bundle
+    is kept in the user's cache folder under the versions that made it.
+    """
     import vl_convert
 
-    return vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    cached = (
+        cache_home
+        / "clearance"
+        / (f"vega-bundle-{vl_convert.__version__}-vl{VEGA_LITE_VERSION}.js")
+    )
+    if cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    bundle = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}.partial")
+        partial.write_text(bundle, encoding="utf-8")
+        partial.replace(cached)
+    except OSError as error:
+        # A read-only home only costs the next run the same wait.
+        logger.warning("Could not keep the chart script in %s: %s", cached.parent, error)
+    return bundle
 
 
 def _json_script_text(value: Any) -> str:
