@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from clearance.owner_only import write_text_owner_only
 from expectations.outcomes import SuiteOutcome, format_value
 from expectations.runner import SUITE_COLLECTORS
 
@@ -46,8 +46,8 @@ def add_outcome(out_dir: Path, outcome: SuiteOutcome) -> None:
     # reading as complete.
     checked = {check["suite"] for check in report["checks"].values()}
     report["not_run"] = [suite for suite in SUITE_COLLECTORS if suite not in checked]
-    _write_owner_only(out_dir / JSON_REPORT, json.dumps(report, indent=2, default=str) + "\n")
-    _write_owner_only(out_dir / HTML_REPORT, render_html(report))
+    write_text_owner_only(out_dir / JSON_REPORT, json.dumps(report, indent=2, default=str) + "\n")
+    write_text_owner_only(out_dir / HTML_REPORT, render_html(report))
 
 
 def failed_check_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
@@ -64,14 +64,6 @@ def failed_check_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
         )
         lines.append((check["severity"], f"check {name} failed ({check['severity']}): {failures}"))
     return lines
-
-
-def _write_owner_only(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _FILE_MODE)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(temporary, path)
 
 
 _STYLE = """

@@ -91,7 +91,7 @@ def collect(con, run: SuiteRun) -> SuiteInput:
     elif generated:
         notes.append(
             f"generated input scaled to {expected:g} expected eligible convictions: chance "
-            f"alone moves such a count by about {expected ** 0.5 / expected:.0%}, so the check "
+            f"alone moves such a count by about {expected**0.5 / expected:.0%}, so the check "
             f"blocks only from {MIN_EXPECTED_FOR_GENERATED_BLOCKING:,} or where the county's "
             "configuration says so"
         )

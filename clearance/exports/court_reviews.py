@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
 from pathlib import Path
 
 import duckdb
 
-from clearance.exports.motion_lists import FILE_MODE
 from clearance.linking.person_links import comparison_level_labels
+from clearance.owner_only import replacing_owner_only
 from clearance.settings import duckdb_memory_limit
 
 logger = logging.getLogger(__name__)
@@ -108,10 +107,7 @@ def write_court_reviews(warehouse: Path, out_dir: Path) -> dict[str, int]:
 
 
 def _write_csv(path: Path, headings: tuple[str, ...], rows: list[tuple]) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as stream:
+    with replacing_owner_only(path, newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(headings)
         writer.writerows(rows)
-    os.replace(partial, path)

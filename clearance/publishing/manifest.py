@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import duckdb
 
 from clearance import __version__
 from clearance.loading.raw_schema import create_raw_schema
+from clearance.owner_only import replacing_owner_only
 from clearance.settings import PROJECT_DIR
 
 logger = logging.getLogger(__name__)
@@ -263,10 +263,7 @@ def record_run_manifest(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]
 def write_run_manifest(folder: Path, manifest: dict[str, Any]) -> Path:
     """Write run-manifest.json into the run folder, owner-only, replacing it whole."""
     path = folder / RUN_MANIFEST
-    partial = folder / f".{RUN_MANIFEST}.partial"
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+    with replacing_owner_only(path) as handle:
         json.dump(manifest, handle, indent=2, sort_keys=True)
         handle.write("\n")
-    os.replace(partial, path)
     return path

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from clearance.owner_only import write_text_owner_only
 from clearance.review.answer_key import AnswerKey, load_answer_key
 from clearance.review.warehouse import connect_read_only
 
@@ -210,9 +211,9 @@ def compare_run_with_key(warehouse: Path, key: AnswerKey, out_dir: Path) -> Agre
         )
         # DuckDB may create the file anew with the process umask.
         os.chmod(differences_path, _FILE_MODE)
-    _write_owner_only(out_dir / REPORT_NAME, format_report(report) + "\n")
+    write_text_owner_only(out_dir / REPORT_NAME, format_report(report) + "\n")
     figures = asdict(report) | {"complete": report.complete}
-    _write_owner_only(out_dir / FIGURES_NAME, json.dumps(figures, indent=2, default=str) + "\n")
+    write_text_owner_only(out_dir / FIGURES_NAME, json.dumps(figures, indent=2, default=str) + "\n")
     logger.info("Wrote the answer key agreement report to %s", out_dir)
     return report
 
@@ -356,8 +357,3 @@ def _sql_text(path: Path) -> str:
 def _create_owner_only(path: Path) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _FILE_MODE)
     os.close(descriptor)
-
-
-def _write_owner_only(path: Path, text: str) -> None:
-    _create_owner_only(path)
-    path.write_text(text, encoding="utf-8")
