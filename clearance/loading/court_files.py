@@ -114,6 +114,26 @@ def load_court_files(
     return loaded
 
 
+def check_court_header(path: Path, mapping: CourtMapping) -> None:
+    """Check that the court file's header line names every column its mapping names.
+
+    Reads the first line only, so that the command line can reject a mismatched mapping before
+    a run opens the warehouse. Raises InputFileError with the loader's message.
+    """
+    path = _check_court_path(path)
+    try:
+        # newline="" ends the line at LF, CRLF or a lone CR, as the loader does.
+        with path.open(encoding=mapping.encoding, newline="") as stream:
+            header_line = stream.readline(_MAX_MAX_LINE_SIZE)
+    except UnicodeDecodeError:
+        raise InputFileError(
+            f"court file {path} is not valid {mapping.encoding}; set encoding in mapping file "
+            f"{mapping.path}"
+        ) from None
+    header = next(csv.reader([header_line.rstrip("\r\n")], delimiter=mapping.delimiter), [])
+    _column_positions(path, mapping, header)
+
+
 def register_run_court_files(
     con: duckdb.DuckDBPyConnection, run_id: str, loaded_files: list[LoadedCourtFile]
 ) -> None:

@@ -271,5 +271,25 @@ def test_pattern_outside_re2_fails_with_mapping_named(warehouse, tmp_path: Path)
     }
     mapping = write_mapping(tmp_path / "mapping.yaml", case_number=case_number)
 
-    with pytest.raises(InputFileError, match=r"patterns must be RE2 syntax"):
+    with pytest.raises(InputFileError) as failure:
         load(warehouse, court, mapping)
+
+    assert str(failure.value) == (
+        f"court mapping file {mapping}: case_number.pattern is not a valid RE2 regular "
+        "expression (invalid perl operator: (?=); DuckDB matches patterns with RE2, which "
+        "lacks backreferences and lookaround"
+    )
+
+
+def test_invalid_pattern_names_key_and_mapping(warehouse, tmp_path: Path):
+    court = write_court_file(tmp_path / "court.csv", [court_line("BA100000001")])
+    case_number = {**MAPPING["case_number"], "pattern": r"^(?P<type>BA|MA)(?P<year>\d{2}"}
+    mapping = write_mapping(tmp_path / "mapping.yaml", case_number=case_number)
+
+    with pytest.raises(InputFileError) as failure:
+        load(warehouse, court, mapping)
+
+    assert str(failure.value).startswith(
+        f"court mapping file {mapping}: case_number.pattern is not a valid regular expression: "
+        "missing ), unterminated subpattern"
+    )
