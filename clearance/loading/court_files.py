@@ -39,9 +39,9 @@ from clearance.loading.errors import InputFileError
 logger = logging.getLogger(__name__)
 
 # A wrong date_format fails nearly every value of a column, while a few bad values are data
-# entry errors to quarantine. Only the disposition date is counted: every row has one, so a
-# wrong format shows there, while an invalid date of birth, filing or relief date loads as
-# null and cannot fail a small file on one typo. NOTE: 5% is an estimate, not measured on real
+# entry errors to quarantine. Only the disposition date is counted, because every row has one,
+# so a wrong format shows there. An invalid date of birth, filing or relief date loads as null
+# instead, so one typo cannot fail a small file. NOTE: 5% is an estimate, not measured on real
 # court extracts.
 MAX_INVALID_DATE_SHARE = 0.05
 # DuckDB's default line limit is 2,000,000 bytes. A longer line must be quarantined, not fail
