@@ -21,9 +21,7 @@ def run_arguments(tmp_path: Path, court: Path, mapping: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def test_missing_header_column_fails_before_run(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-):
+def test_missing_header_column_fails_before_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     court = write_court_file(
         tmp_path / "court.csv", [court_line("BA100000001")],
         header=COURT_HEADER.replace("DISPO_DT", "DISPOSED_ON"),
