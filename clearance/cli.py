@@ -384,7 +384,10 @@ def _check_input_files(paths: Sequence[str]) -> list[Path]:
 def _check_court_inputs(
     courts: Sequence[str], mappings: Sequence[str]
 ) -> tuple[list[Path], list[Path]]:
-    """Check that --court and --court-mapping come in pairs and that every mapping is valid."""
+    """Check that --court and --court-mapping come in pairs, that every mapping is valid and
+    that every court file's header has the columns its mapping names.
+    """
+    from clearance.loading.court_files import check_court_header
     from clearance.loading.court_mapping import read_court_mapping
 
     if len(courts) != len(mappings):
@@ -393,14 +396,27 @@ def _check_court_inputs(
             f"{len(mappings)} --court-mapping"
         )
     court_paths: list[Path] = []
-    for text in courts:
-        path = Path(text)
-        if not path.is_file():
-            raise ClearanceError(f"court file not found: {text}")
-        court_paths.append(path.resolve())
-    mapping_paths = [Path(text).resolve() for text in mappings]
-    for path in mapping_paths:
-        read_court_mapping(path)
+    mapping_paths: list[Path] = []
+    for court_text, mapping_text in zip(courts, mappings, strict=True):
+        court_path = Path(court_text)
+        if not court_path.is_file():
+            raise ClearanceError(f"court file not found: {court_text}")
+        court_path = court_path.resolve()
+        mapping = read_court_mapping(Path(mapping_text).resolve())
+        check_court_header(court_path, mapping)
+        # A mapping written for another court's file usually fails the header check, but two
+        # courts with the same column names pass it, so a differing name is worth a warning.
+        if mapping.file_name is not None and Path(mapping.file_name).name != court_path.name:
+            logger.warning(
+                "court file %s is named %s, but its mapping file %s was written for %s; "
+                "check that the mapping belongs to this court file",
+                court_path,
+                court_path.name,
+                mapping.path,
+                mapping.file_name,
+            )
+        court_paths.append(court_path)
+        mapping_paths.append(mapping.path)
     return court_paths, mapping_paths
 
 

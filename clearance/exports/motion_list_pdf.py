@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,7 +14,15 @@ from fpdf import FPDF
 
 from clearance.errors import ClearanceError
 
+logger = logging.getLogger(__name__)
+
 PDF_FONT_ENV = "CLEARANCE_PDF_FONT"
+# Unicode TrueType fonts that Debian's fonts-dejavu-core and fonts-liberation packages install,
+# used in this order when a value needs more than Latin-1 and CLEARANCE_PDF_FONT is unset.
+FALLBACK_FONTS: tuple[Path, ...] = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+)
 # Millimetres on US Letter in landscape: case number, name, date of birth, sections, relief and
 # reason, which takes the rest of the 259.4 mm between the margins.
 _COLUMN_WIDTHS = (32, 58, 24, 42, 18, 85.4)
@@ -92,11 +101,15 @@ def write_motion_list_pdf(
 ) -> None:
     """Write the motion list as a PDF: a title, the run's facts, then a table of the rows.
 
-    The table's heading row is repeated at the top of every page. Raises ClearanceError when a
-    value has a character outside Latin-1 and no Unicode font is configured.
+    The table's heading row is repeated at the top of every page. A value outside Latin-1 is
+    printed with CLEARANCE_PDF_FONT, else with the first of FALLBACK_FONTS installed. Raises
+    ClearanceError before writing when neither exists, naming the court and the row's first
+    column (the case number), never the value.
     """
-    document = _MotionListDocument(_register_font_name())
-    _add_font(document)
+    font_path = _font_path(heading, column_headings, rows)
+    document = _MotionListDocument(_BUILT_IN_FONT if font_path is None else _CUSTOM_FONT)
+    if font_path is not None:
+        document.add_font(_CUSTOM_FONT, fname=str(font_path))
     document.add_page()
     document.set_font(document.list_font, size=14)
     document.cell(0, 8, "Motion list: Prop 64 convictions to dismiss or reduce")
@@ -109,44 +122,76 @@ def write_motion_list_pdf(
         ("Compute date", heading.compute_date.isoformat()),
         ("Rows", str(len(rows))),
     ):
-        document.cell(0, 6, _printable(document, f"{label}: {value}"))
+        document.cell(0, 6, f"{label}: {value}")
         document.ln(6)
     document.ln(4)
 
     if not rows:
         document.cell(0, 6, "No conviction qualifies for a motion under this policy.")
     else:
-        headings = [_printable(document, text) for text in column_headings]
+        headings = list(column_headings)
         document.table_row(headings, bold=True)
         document.column_headings = headings
         for values in rows:
-            document.table_row([_printable(document, value or "") for value in values])
+            document.table_row([value or "" for value in values])
     document.output(stream)
 
 
-def _register_font_name() -> str:
-    return _CUSTOM_FONT if os.environ.get(PDF_FONT_ENV) else _BUILT_IN_FONT
-
-
-def _add_font(document: FPDF) -> None:
-    """Add the TrueType font that CLEARANCE_PDF_FONT names, when it names one."""
+def _font_path(
+    heading: MotionListHeading,
+    column_headings: Sequence[str],
+    rows: Sequence[Sequence[str | None]],
+) -> Path | None:
+    """Return the TrueType font to print with, or None for the built-in Latin-1 font."""
     configured = os.environ.get(PDF_FONT_ENV)
-    if not configured:
-        return
-    path = Path(configured)
-    if not path.is_file():
-        raise ClearanceError(f"{PDF_FONT_ENV} names {path}, which is not a file; set a .ttf font")
-    document.add_font(_CUSTOM_FONT, fname=str(path))
-
-
-def _printable(document: _MotionListDocument, text: str) -> str:
-    # The built-in PDF fonts encode Latin-1 only; a name must print exactly or not at all.
-    if document.list_font == _BUILT_IN_FONT:
-        try:
-            text.encode("latin-1")
-        except UnicodeEncodeError:
+    if configured:
+        path = Path(configured)
+        if not path.is_file():
             raise ClearanceError(
-                "a motion list value has a character outside Latin-1, which the built-in PDF "
-                f"font cannot print; set {PDF_FONT_ENV} to a Unicode TrueType font (.ttf)"
-            ) from None
-    return text
+                f"{PDF_FONT_ENV} names {path}, which is not a file; set a .ttf font"
+            )
+        return path
+    place = _first_place_outside_latin1(heading, column_headings, rows)
+    if place is None:
+        return None
+    for path in FALLBACK_FONTS:
+        if path.is_file():
+            logger.info(
+                "The motion list of the %s court has a character outside Latin-1 in %s, so it "
+                "is printed with %s",
+                heading.court_county,
+                place,
+                path,
+            )
+            return path
+    # The built-in PDF fonts encode Latin-1 only, and a name must print exactly or not at all.
+    raise ClearanceError(
+        f"the motion list of the {heading.court_county} court has a character outside Latin-1 "
+        f"in {place}, which the built-in PDF font cannot print, and no Unicode font is "
+        f"installed at {' or '.join(str(path) for path in FALLBACK_FONTS)}; set "
+        f"{PDF_FONT_ENV}=/path/to/a/unicode.ttf, e.g. DejaVuSans.ttf of Debian's "
+        "fonts-dejavu-core package"
+    )
+
+
+def _first_place_outside_latin1(
+    heading: MotionListHeading,
+    column_headings: Sequence[str],
+    rows: Sequence[Sequence[str | None]],
+) -> str | None:
+    """Return where the first value outside Latin-1 is, by row number and first column only."""
+    heading_values = (heading.county, heading.court_county, heading.policy_name)
+    if not all(_is_latin1(value) for value in (*heading_values, *column_headings)):
+        return "the heading"
+    for number, values in enumerate(rows, start=1):
+        if not all(_is_latin1(value or "") for value in values):
+            return f"row {number} ({column_headings[0]} {values[0]})"
+    return None
+
+
+def _is_latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -27,6 +27,7 @@ from clearance.loading import court_rows_sql
 from clearance.loading.court_mapping import (
     COURT_COLUMNS,
     DATE_COLUMNS,
+    NULLABLE_DATE_COLUMNS,
     CourtMapping,
     mapping_json,
     read_court_mapping,
@@ -38,7 +39,10 @@ from clearance.loading.errors import InputFileError
 logger = logging.getLogger(__name__)
 
 # A wrong date_format fails nearly every value of a column, while a few bad values are data
-# entry errors to quarantine. NOTE: 5% is an estimate, not measured on real court extracts.
+# entry errors to quarantine. Only the disposition date is counted, because every row has one,
+# so a wrong format shows there. An invalid date of birth, filing or relief date loads as null
+# instead, so one typo cannot fail a small file. NOTE: 5% is an estimate, not measured on real
+# court extracts.
 MAX_INVALID_DATE_SHARE = 0.05
 # DuckDB's default line limit is 2,000,000 bytes. A longer line must be quarantined, not fail
 # the file, so the limit is raised to the file's size, but no further than 8 MiB, as for DOJ files.
@@ -112,6 +116,26 @@ def load_court_files(
         raise
     con.execute("commit")
     return loaded
+
+
+def check_court_header(path: Path, mapping: CourtMapping) -> None:
+    """Check that the court file's header line names every column its mapping names.
+
+    Reads the first line only, so that the command line can reject a mismatched mapping before
+    a run opens the warehouse. Raises InputFileError with the loader's message.
+    """
+    path = _check_court_path(path)
+    try:
+        # newline="" ends the line at LF, CRLF or a lone CR, as the loader does.
+        with path.open(encoding=mapping.encoding, newline="") as stream:
+            header_line = stream.readline(_MAX_MAX_LINE_SIZE)
+    except UnicodeDecodeError:
+        raise InputFileError(
+            f"court file {path} is not valid {mapping.encoding}; set encoding in mapping file "
+            f"{mapping.path}"
+        ) from None
+    header = next(csv.reader([header_line.rstrip("\r\n")], delimiter=mapping.delimiter), [])
+    _column_positions(path, mapping, header)
 
 
 def register_run_court_files(
@@ -313,8 +337,8 @@ def _check_rows(
 ) -> list[str]:
     """Check every data row into the temp table court_checked; return the file's date columns.
 
-    Raises InputFileError when the header lacks a mapped column, or when a date column has more
-    invalid values than MAX_INVALID_DATE_SHARE of its filled ones.
+    Raises InputFileError when the header lacks a mapped column, or when the disposition date
+    column has more invalid values than MAX_INVALID_DATE_SHARE of its filled ones.
     """
     (header_line,) = con.execute("select line from court_lines where line_number = 1").fetchone()
     header = next(csv.reader([header_line or ""], delimiter=mapping.delimiter), [])
@@ -339,10 +363,12 @@ def _check_rows(
         ) from None
 
     date_columns = [name for name in DATE_COLUMNS if name in positions]
-    if date_columns:
-        counts = con.execute(court_rows_sql.date_share_sql(date_columns)).fetchone()
-        for index, name in enumerate(date_columns):
-            _check_date_share(scan.path, mapping, name, counts[2 * index], counts[2 * index + 1])
+    checked_columns = [name for name in date_columns if name not in NULLABLE_DATE_COLUMNS]
+    if checked_columns:
+        counts = con.execute(court_rows_sql.date_share_sql(checked_columns)).fetchone()
+        for index, name in enumerate(checked_columns):
+            filled, invalid, first_invalid_line = counts[3 * index : 3 * index + 3]
+            _check_date_share(scan.path, mapping, name, filled, invalid, first_invalid_line)
     return date_columns
 
 
@@ -360,14 +386,19 @@ def _column_positions(path: Path, mapping: CourtMapping, header: list[str]) -> d
 
 
 def _check_date_share(
-    path: Path, mapping: CourtMapping, name: str, filled: int, invalid: int
+    path: Path,
+    mapping: CourtMapping,
+    name: str,
+    filled: int,
+    invalid: int,
+    first_invalid_line: int | None,
 ) -> None:
     if filled and invalid / filled > MAX_INVALID_DATE_SHARE:
         raise InputFileError(
             f"court file {path}: {invalid} of {filled} values in column "
             f"{mapping.columns[name]} ({name}) are not dates in format {mapping.date_format}, "
-            f"more than {MAX_INVALID_DATE_SHARE:.0%}; check date_format in mapping file "
-            f"{mapping.path}"
+            f"more than {MAX_INVALID_DATE_SHARE:.0%}, the first at line {first_invalid_line}; "
+            f"check date_format in mapping file {mapping.path}"
         )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import yaml
 
 from clearance.loading.errors import InputFileError
@@ -67,6 +69,8 @@ class CourtMapping:
     doj_ofn_pattern: str
     charge_code_pattern: str
     books: dict[str, str]
+    # The `file` key: the name of the court file the mapping was written for, if it gives one.
+    file_name: str | None = None
 
     def ofn_group_positions(self) -> dict[str, int]:
         """Return the position of each named group of the OFN pattern.
@@ -119,12 +123,19 @@ def read_court_mapping(path: Path) -> CourtMapping:
     delimiter = str(document.get("delimiter", ","))
     if len(delimiter) != 1:
         raise InputFileError(f"court mapping file {path}: delimiter must be one character")
+    encoding = str(document.get("encoding", "utf-8"))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputFileError(
+            f"court mapping file {path}: encoding {encoding} is not a known Python codec"
+        ) from None
 
     mapping = CourtMapping(
         path=path,
         mapping_hash=hashlib.sha256(text).hexdigest(),
         court_county=value("court_county", str).strip().upper(),
-        encoding=str(document.get("encoding", "utf-8")),
+        encoding=encoding,
         delimiter=delimiter,
         header=bool(document.get("header", True)),
         date_format=value("date_format", str),
@@ -140,6 +151,7 @@ def read_court_mapping(path: Path) -> CourtMapping:
             str(token): str(book)
             for token, book in value("books", dict, charge_code, "charge_code.books").items()
         },
+        file_name=str(document["file"]) if document.get("file") else None,
     )
     if not mapping.header:
         raise InputFileError(
@@ -149,6 +161,7 @@ def read_court_mapping(path: Path) -> CourtMapping:
     _check_pattern(path, "case_number.pattern", mapping.case_number_pattern, _CASE_NUMBER_GROUPS)
     _check_pattern(path, "case_number.doj_ofn_pattern", mapping.doj_ofn_pattern, _OFN_GROUPS)
     _check_pattern(path, "charge_code.pattern", mapping.charge_code_pattern, _CHARGE_CODE_GROUPS)
+    _check_date_format(path, mapping.date_format)
     return mapping
 
 
@@ -169,3 +182,33 @@ def _check_pattern(path: Path, key: str, pattern: str, groups: tuple[str, ...]) 
         raise InputFileError(
             f"court mapping file {path}: {key} lacks the named group(s) {', '.join(missing)}"
         )
+    # Python accepts backreferences and lookaround, which DuckDB's RE2 rejects only when the
+    # loader reads the file. DuckDB compiles a constant pattern even with no row to match.
+    try:
+        with duckdb.connect() as con:
+            con.execute(f"select regexp_full_match('', {_literal(pattern)})")
+    except duckdb.Error as error:
+        raise InputFileError(
+            f"court mapping file {path}: {key} is not a valid RE2 regular expression "
+            f"({_duckdb_reason(error)}); DuckDB matches patterns with RE2, which lacks "
+            "backreferences and lookaround"
+        ) from None
+
+
+def _check_date_format(path: Path, date_format: str) -> None:
+    try:
+        with duckdb.connect() as con:
+            con.execute(f"select try_strptime('', {_literal(date_format)})")
+    except duckdb.Error as error:
+        raise InputFileError(
+            f"court mapping file {path}: date_format is not a format DuckDB's strptime reads "
+            f"({_duckdb_reason(error)})"
+        ) from None
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _duckdb_reason(error: duckdb.Error) -> str:
+    return str(error).removeprefix("Invalid Input Error: ")

@@ -284,10 +284,12 @@ court_records as (
 
 
 def date_share_sql(date_columns: list[str]) -> str:
-    """Return the query of filled and invalid value counts per date column."""
+    """Return the query of filled and invalid value counts and first invalid line per column."""
     counts = ",\n    ".join(
         f"count(*) filter (where has_fields and filled_{name}) as filled_{name},\n    "
-        f"count(*) filter (where has_fields and invalid_{name}) as invalid_{name}"
+        f"count(*) filter (where has_fields and invalid_{name}) as invalid_{name},\n    "
+        f"min(line_number) filter (where has_fields and invalid_{name}) "
+        f"as first_invalid_line_{name}"
         for name in date_columns
     )
     return f"select\n    {counts},\nfrom court_checked"

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from clearance.errors import ClearanceError
+from clearance.exports import motion_list_pdf
 from clearance.exports.motion_list_pdf import PDF_FONT_ENV, MotionListHeading, write_motion_list_pdf
 
 HEADING = MotionListHeading(
@@ -62,12 +63,28 @@ def test_empty_list_says_so(monkeypatch: pytest.MonkeyPatch):
     assert "Rows: 0" in text
 
 
-def test_name_outside_latin1_needs_font(monkeypatch: pytest.MonkeyPatch):
+def test_name_outside_latin1_without_font_names_row(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
     monkeypatch.delenv(PDF_FONT_ENV, raising=False)
-    row = ["BA100000001", "TESTPERSOŃ, ALPHA", "1980-01-01", "HS 11359", "reduce", "Now"]
+    missing = tmp_path / "missing.ttf"
+    monkeypatch.setattr(motion_list_pdf, "FALLBACK_FONTS", (missing,))
+    rows = [
+        ["BA100000001", "TESTPERSON, ALPHA", "1980-01-01", "HS 11359", "reduce", "Now"],
+        ["BA100000002", "TESTPERSOŃ, BRAVO", "1981-02-03", "HS 11359", "reduce", "Now"],
+    ]
 
-    with pytest.raises(ClearanceError, match=PDF_FONT_ENV):
-        pdf_pages([row])
+    with pytest.raises(ClearanceError) as failure:
+        pdf_pages(rows)
+
+    message = str(failure.value)
+    assert message == (
+        "the motion list of the LOS ANGELES court has a character outside Latin-1 in row 2 "
+        "(Case Number BA100000002), which the built-in PDF font cannot print, and no Unicode "
+        f"font is installed at {missing}; set CLEARANCE_PDF_FONT=/path/to/a/unicode.ttf, e.g. "
+        "DejaVuSans.ttf of Debian's fonts-dejavu-core package"
+    )
+    assert "TESTPERSO" not in message
 
 
 def test_missing_font_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path):
@@ -83,6 +100,17 @@ UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 @pytest.mark.skipif(not UNICODE_FONT.is_file(), reason="no DejaVu Sans font on this machine")
 def test_unicode_font_prints_name_exactly(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(PDF_FONT_ENV, str(UNICODE_FONT))
+    row = ["BA100000001", "TESTPERSOŃ, ALPHA", "1980-01-01", "HS 11359", "reduce", "Now"]
+
+    [text] = pdf_pages([row])
+
+    assert "TESTPERSOŃ, ALPHA" in text
+
+
+@pytest.mark.skipif(not UNICODE_FONT.is_file(), reason="no DejaVu Sans font on this machine")
+def test_installed_unicode_font_used_automatically(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.delenv(PDF_FONT_ENV, raising=False)
+    monkeypatch.setattr(motion_list_pdf, "FALLBACK_FONTS", (tmp_path / "missing.ttf", UNICODE_FONT))
     row = ["BA100000001", "TESTPERSOŃ, ALPHA", "1980-01-01", "HS 11359", "reduce", "Now"]
 
     [text] = pdf_pages([row])

@@ -82,7 +82,7 @@ def test_bad_rows_are_quarantined_with_line_and_column(warehouse, tmp_path: Path
 
 
 def test_invalid_optional_date_loads_row_with_warning(warehouse, tmp_path: Path):
-    # 1 invalid value among 29 filled ones per column stays under the 5% that fails a file.
+    # Two invalid optional dates among 29 rows: each loads as null, and its row keeps its relief.
     good = [
         court_line(f"BA1000{n:05d}", relief="1203.4 GRANTED", relief_date="06/01/2015")
         for n in range(1, 28)
@@ -175,21 +175,51 @@ def test_mapping_naming_missing_column_fails(warehouse, tmp_path: Path):
 
 
 def test_wrong_date_format_fails_the_file(warehouse, tmp_path: Path):
-    # Days above 12 do not parse as months: 2 of 3 disposition dates are invalid under %d/%m/%Y.
+    # Days above 12 do not parse as months: 2 of 3 disposition dates are invalid under %d/%m/%Y,
+    # the first on line 3 because line 1 is the header.
     court = write_court_file(
         tmp_path / "court.csv",
         [
-            court_line("BA100000001", disposition_date="03/15/2010"),
-            court_line("BA100000002", disposition_date="04/20/2010"),
-            court_line("BA100000003", disposition_date="05/05/2010"),
+            court_line("BA100000001", disposition_date="05/05/2010"),
+            court_line("BA100000002", disposition_date="03/15/2010"),
+            court_line("BA100000003", disposition_date="04/20/2010"),
         ],
     )
     mapping = write_mapping(tmp_path / "mapping.yaml", date_format="%d/%m/%Y")
 
-    with pytest.raises(InputFileError, match=r"2 of 3 values in column DISPO_DT"):
+    with pytest.raises(InputFileError) as failure:
         load(warehouse, court, mapping)
 
+    assert str(failure.value) == (
+        f"court file {court.resolve()}: 2 of 3 values in column DISPO_DT (disposition_date) are "
+        "not dates in format %d/%m/%Y, more than 5%, the first at line 3; check date_format in "
+        f"mapping file {mapping}"
+    )
     assert warehouse.execute("select count(*) from raw.court_rows").fetchall() == [(0,)]
+
+
+def test_one_invalid_birth_date_in_small_file_loads(warehouse, tmp_path: Path):
+    # 1 of 3 dates of birth is invalid, a third, yet only the disposition date can fail a file.
+    court = write_court_file(
+        tmp_path / "court.csv",
+        [
+            court_line("BA100000001"),
+            court_line("BA100000002", dob="02/30/1975"),  # line 3: February has no 30th
+            court_line("BA100000003"),
+        ],
+    )
+    mapping = write_mapping(tmp_path / "mapping.yaml")
+
+    [loaded] = load(warehouse, court, mapping)
+
+    assert (loaded.rows_read, loaded.rows_loaded, loaded.rows_quarantined) == (3, 3, 0)
+    assert loaded.field_warnings == 1
+    warnings = warehouse.execute(
+        "select line_number, column_name, reason from raw.court_field_warnings"
+    ).fetchall()
+    assert warnings == [
+        (3, "DEF_DOB", "invalid date in defendant_dob: expected %m/%d/%Y; loaded as empty")
+    ]
 
 
 def test_mapping_without_required_column_fails(tmp_path: Path, warehouse):
@@ -271,5 +301,25 @@ def test_pattern_outside_re2_fails_with_mapping_named(warehouse, tmp_path: Path)
     }
     mapping = write_mapping(tmp_path / "mapping.yaml", case_number=case_number)
 
-    with pytest.raises(InputFileError, match=r"patterns must be RE2 syntax"):
+    with pytest.raises(InputFileError) as failure:
         load(warehouse, court, mapping)
+
+    assert str(failure.value) == (
+        f"court mapping file {mapping}: case_number.pattern is not a valid RE2 regular "
+        "expression (invalid perl operator: (?=); DuckDB matches patterns with RE2, which "
+        "lacks backreferences and lookaround"
+    )
+
+
+def test_invalid_pattern_names_key_and_mapping(warehouse, tmp_path: Path):
+    court = write_court_file(tmp_path / "court.csv", [court_line("BA100000001")])
+    case_number = {**MAPPING["case_number"], "pattern": r"^(?P<type>BA|MA)(?P<year>\d{2}"}
+    mapping = write_mapping(tmp_path / "mapping.yaml", case_number=case_number)
+
+    with pytest.raises(InputFileError) as failure:
+        load(warehouse, court, mapping)
+
+    assert str(failure.value).startswith(
+        f"court mapping file {mapping}: case_number.pattern is not a valid regular expression: "
+        "missing ), unterminated subpattern"
+    )
