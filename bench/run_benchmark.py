@@ -75,6 +75,10 @@ _STAGE_STARTS = (
     ("writing exports", "exports"),
     ("writing motion lists", "motion lists"),
     ("writing the analyst database", "analyst database"),
+    ("writing the run manifest", "manifest"),
+    ("writing the dashboard", "dashboard"),
+    ("publishing", "publish"),
+    ("writing the statewide dashboard", "statewide dashboard"),
     ("comparing with the answer key", "answer key"),
     ("done", "exit"),
 )

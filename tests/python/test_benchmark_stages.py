@@ -51,3 +51,20 @@ def test_court_load_and_motion_lists_are_stages() -> None:
     assert stages["exports"] == 3.0
     assert stages["motion lists"] == 1.5
     assert stages["analyst database"] == 1.6
+
+
+def test_publication_steps_are_stages() -> None:
+    progress = PROGRESS.replace(
+        "[  38.1s] done",
+        "[  33.0s] writing the run manifest ...\n[  33.5s] writing the dashboard ...\n"
+        "[  35.0s] publishing ...\n[  35.2s] writing the statewide dashboard ...\n[  38.1s] done",
+    )
+
+    stages = stage_seconds(progress)
+
+    # Each step runs until the next progress line; the statewide page until "done".
+    assert stages["exports"] == 1.0
+    assert stages["manifest"] == 0.5
+    assert stages["dashboard"] == 1.5
+    assert stages["publish"] == 0.2
+    assert stages["statewide dashboard"] == 2.9
