@@ -10,8 +10,9 @@ stays out until someone decides it may leave the warehouse. Left out on purpose:
 - disposition dates and rule facts (`decision_fact`, `skipped_rules`), which quote a person's
   dates and ages: the decade of disposition and the deciding rule stay. The county's earliest
   Prop 64 disposition date is one person's date too, so `county_impact` leaves it out;
-- gender, race and age band per subject, which appear only as counts per group, with counts
-  from 1 to 10 suppressed (null), as the privacy rules require of any breakdown.
+- gender, race and age band per subject, which appear only in `relief_by_characteristic`, as
+  counts per category of one characteristic at a time, with the small-count suppression that
+  `clearance.publishing.characteristics` describes.
 
 docs/analysts.md describes every table for the analysts who query this file.
 """
@@ -26,26 +27,13 @@ from pathlib import Path
 
 import duckdb
 
+from clearance.publishing.characteristics import relief_by_characteristic_select
 from clearance.settings import duckdb_memory_limit
 
 logger = logging.getLogger(__name__)
 
 ANALYST_DATABASE = "analyst.duckdb"
 FILE_MODE = 0o600
-# Counts from 1 to this are suppressed in group breakdowns.
-SMALL_CELL_MAX = 10
-
-
-def _suppressed(count_column: str) -> str:
-    """Return the select expression that publishes a group count with 1 to SMALL_CELL_MAX as null.
-
-    A zero is kept, because it points at no one.
-    """
-    return (
-        f"case when {count_column} = 0 or {count_column} > {SMALL_CELL_MAX} "
-        f"then {count_column} end as {count_column}"
-    )
-
 
 # (table, select statement over the attached warehouse). `$run_id` is bound as a parameter.
 ANALYST_TABLES: tuple[tuple[str, str], ...] = (
@@ -112,97 +100,7 @@ ANALYST_TABLES: tuple[tuple[str, str], ...] = (
         order by policy_order, subject_key
         """,
     ),
-    (
-        "relief_by_group",
-        f"""
-        with groups as (
-            select
-                policy_name,
-                policy_role,
-                policy_order,
-                gender,
-                race_descr,
-                age_band,
-                count(*) as subjects,
-                count_if(has_some_relief) as subjects_with_some_relief,
-                count_if(had_felony) as subjects_with_felony,
-                count_if(has_no_felony_left) as subjects_with_no_felony_left,
-                count_if(has_no_conviction_left) as subjects_with_no_conviction_left,
-                count_if(had_conviction_last_7_years) as subjects_with_conviction_last_7_years,
-                count_if(has_no_conviction_last_7_years_left)
-                    as subjects_with_no_conviction_last_7_years_left,
-            from warehouse.marts.fct_subject_relief
-            group by all
-        )
-        select
-            policy_name,
-            policy_role,
-            policy_order,
-            gender,
-            race_descr,
-            age_band,
-            {_suppressed("subjects")},
-            {_suppressed("subjects_with_some_relief")},
-            {_suppressed("subjects_with_felony")},
-            {_suppressed("subjects_with_no_felony_left")},
-            {_suppressed("subjects_with_no_conviction_left")},
-            {_suppressed("subjects_with_conviction_last_7_years")},
-            {_suppressed("subjects_with_no_conviction_last_7_years_left")},
-        from groups
-        order by policy_order, gender, race_descr, age_band
-        """,
-    ),
-    (
-        # One characteristic at a time, so a dashboard can show people relieved by race, by
-        # gender and by age band: summing relief_by_group would leave out its suppressed cells.
-        "relief_by_characteristic",
-        f"""
-        with subjects as (
-            select
-                policy_name,
-                policy_role,
-                policy_order,
-                coalesce(gender, 'unknown') as gender,
-                coalesce(race_descr, 'unknown') as race,
-                coalesce(age_band, 'unknown') as age_band,
-                has_some_relief,
-                has_no_conviction_left,
-            from warehouse.marts.fct_subject_relief
-        ),
-
-        characteristics as (
-            unpivot subjects
-            on gender, race, age_band
-            into name characteristic value category
-        ),
-
-        groups as (
-            select
-                policy_name,
-                policy_role,
-                policy_order,
-                characteristic,
-                category,
-                count(*) as subjects,
-                count_if(has_some_relief) as subjects_with_some_relief,
-                count_if(has_no_conviction_left) as subjects_with_no_conviction_left,
-            from characteristics
-            group by all
-        )
-
-        select
-            policy_name,
-            policy_role,
-            policy_order,
-            characteristic,
-            category,
-            {_suppressed("subjects")},
-            {_suppressed("subjects_with_some_relief")},
-            {_suppressed("subjects_with_no_conviction_left")},
-        from groups
-        order by policy_order, characteristic, category
-        """,
-    ),
+    ("relief_by_characteristic", relief_by_characteristic_select()),
     (
         "county_impact",
         """

@@ -25,6 +25,7 @@ import duckdb
 import pytest
 
 from clearance.doj_layout import DOJ_COLUMNS
+from clearance.publishing.characteristics import MEASURES
 from clearance.warehouse_lock import acquire_warehouse_lock, release_warehouse_lock
 
 pytestmark = pytest.mark.slow
@@ -238,7 +239,7 @@ def test_analyst_database_holds_no_identifiers(two_runs: dict) -> None:
             "select table_name, column_name, data_type from information_schema.columns"
         ).fetchall()
         for table, column, data_type in columns:
-            if table != "relief_by_group" and not column.endswith("policy_name"):
+            if not column.endswith("policy_name"):
                 assert not forbidden_columns.search(column), f"{table}.{column}"
             if data_type != "VARCHAR":
                 continue
@@ -261,7 +262,6 @@ def test_analyst_database_counts_match_the_run(two_runs: dict) -> None:
             "run",
             "conviction_outcomes",
             "subject_relief",
-            "relief_by_group",
             "relief_by_characteristic",
             "county_impact",
             "outcome_reasons",
@@ -270,16 +270,14 @@ def test_analyst_database_counts_match_the_run(two_runs: dict) -> None:
         }
         assert con.execute("select count(*) from conviction_outcomes").fetchone()[0] == 9 * 3
         assert con.execute("select count(*) from subject_relief").fetchone()[0] == 9 * 3
-        # Nine subjects split over groups of at most nine: every group count is suppressed.
-        assert con.execute("select count(subjects) from relief_by_group").fetchone()[0] == 0
-        # The felony measures are suppressed the same way: no group has more than 10 people.
-        assert (
-            con.execute(
-                "select count(subjects_with_no_felony_left) from relief_by_group"
-                " where subjects_with_no_felony_left > 0"
-            ).fetchone()[0]
-            == 0
-        )
+        # Nine subjects, so every category has 1 to 9 of them: every count is suppressed,
+        # being from 1 to 9 itself or a 0 whose base is from 1 to 9 or suppressed.
+        assert con.execute("select count(*) from relief_by_characteristic").fetchone()[0] > 0
+        for measure, _ in MEASURES:
+            assert (
+                con.execute(f"select count({measure}) from relief_by_characteristic").fetchone()[0]
+                == 0
+            ), measure
         # The runs had no court files.
         assert con.execute("select count(*) from court_link_summary").fetchone()[0] == 0
         assert con.execute("select county, compute_date::varchar from run").fetchone() == (
