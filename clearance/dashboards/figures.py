@@ -366,18 +366,22 @@ def _relieved_by_characteristic(
 
 def _withholding_rules(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str, int]]:
     """Return each county policy's rules that decide convictions without relief (Not eligible,
-    or sent for review), with the people affected, most first."""
+    or sent for review), by determination and reason, with the people affected, most first.
+
+    A rule's reason is one text unless a missing fact sent the conviction to review, and the
+    reason then names the fact.
+    """
     return con.execute(
         """
         select
             policy_name,
             rule_id,
             determination,
-            coalesce(any_value(reason), rule_id) as reason,
+            coalesce(reason, rule_id) as reason,
             count(distinct subject_key) as people,
         from conviction_outcomes
         where policy_role = 'county' and not grants_relief
-        group by policy_name, rule_id, determination
+        group by all
         order by people desc, policy_name, rule_id
         """
     ).fetchall()

@@ -37,6 +37,18 @@ RULE_DESCRIPTIONS = {
 }
 
 
+# The reason of a conviction sent to review because a fact a rule needs is missing.
+MISSING_FACT = "Missing fact: "
+
+
 def describe_rule(rule_id: str, reason: str) -> str:
-    """Return the plain-English description of a rule, or the reason its policy records."""
-    return RULE_DESCRIPTIONS.get(rule_id, reason)
+    """Return the plain-English description of a rule, or the reason its policy records.
+
+    A rule that could not be ruled out for a missing fact sends the conviction to review
+    whatever it decides otherwise, so the description says which fact was missing.
+    """
+    description = RULE_DESCRIPTIONS.get(rule_id, reason)
+    if reason.startswith(MISSING_FACT) and description != reason:
+        fact = reason.removeprefix(MISSING_FACT)
+        return f"{description} (not ruled out: {fact} missing)"
+    return description

@@ -61,7 +61,7 @@ PEOPLE_MEASURES = (
 # Each measure and its base, for the subsets whose rest a reader could work out.
 MEASURE_BASES = {measure: base for measure, _, _, base in PEOPLE_MEASURES if base}
 BASE_LABELS = {
-    "people": "people with a Prop 64 conviction",
+    "people": "all people",
     "had_felony": "people who had a felony",
     "had_conviction_last_7_years": "people with a conviction in the last 7 years",
 }
@@ -363,8 +363,8 @@ def _add_characteristic_cells(plan: SuppressionPlan, figures: DashboardFigures) 
 def _add_withholding_cells(plan: SuppressionPlan, figures: DashboardFigures) -> None:
     # People withheld by one rule may be withheld by another too, so these counts add up to
     # nothing shown on the page.
-    for policy, rule, determination, _, people in figures.withholding_rules:
-        plan.add(("withheld", policy, rule, determination), people)
+    for policy, rule, determination, reason, people in figures.withholding_rules:
+        plan.add(("withheld", policy, rule, determination, reason), people)
 
 
 def _add_target_cells(plan: SuppressionPlan, figures: DashboardFigures) -> None:
@@ -798,20 +798,22 @@ def _withholding_section(
     rules = [row for row in figures.withholding_rules if (row[2] != NOT_ELIGIBLE) == for_review]
     rows, data = [], []
     for policy, rule, determination, reason, _ in rules:
-        key = ("withheld", policy, rule, determination)
+        key = ("withheld", policy, rule, determination, reason)
         description = describe_rule(rule, reason)
         if figures.is_statewide:
             description = f"{description} ({policy})"
-        rows.append([description, rule, determination, plan.text(key)])
+        # The count comes second, so a phone shows it without scrolling the table sideways.
+        row = [description, plan.text(key), rule]
+        rows.append([*row, determination] if for_review else row)
         data.append(charts.bar_row(description, plan.value(key)))
-    shown = [row for row in rows if row[3] != SUPPRESSED]
+    shown = [row for row in rows if row[1] != SUPPRESSED]
     noun = (
         "sends more people's convictions to review"
         if for_review
         else ("withholds relief from more people")
     )
     if shown:
-        takeaway = f"The rule \u201c{shown[0][0]}\u201d {noun} than any other: {shown[0][3]}."
+        takeaway = f"The rule \u201c{shown[0][0]}\u201d {noun} than any other: {shown[0][1]}."
     elif rows:
         takeaway = "The counts of people for each rule are too small to show."
     elif for_review:
@@ -846,7 +848,7 @@ def _withholding_section(
         table=Table(
             "table-review" if for_review else "table-withholding",
             caption,
-            ["Rule", "Rule id", "Determination", "People"],
+            ["Rule", "People", "Rule id", *(["Determination"] if for_review else [])],
             rows,
         ),
         chart=charts.horizontal_bars(data, "People") if data else None,

@@ -24,7 +24,7 @@ from clearance.dashboards.publish import (
 
 HYPOTHETICAL = "dismiss-all-prop64"
 # Table columns that hold words, not counts: the base of a share, a rule id and determination.
-TEXT_COLUMNS = {"table-people": {3}, "table-withholding": {1, 2}, "table-review": {1, 2}}
+TEXT_COLUMNS = {"table-people": {3}, "table-withholding": {2}, "table-review": {2, 3}}
 
 # (subject, eligible under the county policy, withholding rule, relief measures)
 COUNTY_A = [

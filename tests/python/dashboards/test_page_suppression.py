@@ -3,8 +3,15 @@ and the headline bound on people relieved."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from clearance.dashboards.figures import DashboardFigures, PolicyImpact
-from clearance.dashboards.sections import plan_page, relieved_lower_bound, relieved_text
+from clearance.dashboards.sections import (
+    build_sections,
+    plan_page,
+    relieved_lower_bound,
+    relieved_text,
+)
 
 
 def _policy(
@@ -87,3 +94,35 @@ def test_headline_shows_no_bound_when_the_rest_is_large() -> None:
     plan = plan_page(figures)
     assert relieved_lower_bound(plan, figures) is None
     assert relieved_text(plan, figures) == "300"
+
+
+def test_rules_sent_to_review_are_listed_apart_from_denials() -> None:
+    figures = replace(
+        _figures(_policy("county", convictions=600, eligible=300, people=400, relieved=200)),
+        withholding_rules=[
+            (
+                "la-pilot-2019",
+                "no_criteria",
+                "Hand Review",
+                "No applicable eligibility criteria",
+                40,
+            ),
+            ("la-pilot-2019", "pc290", "Not eligible", "PC 290", 30),
+            ("la-pilot-2019", "pc290", "Hand Review", "Missing fact: disposition date", 20),
+        ],
+    )
+    sections, _ = build_sections(figures)
+    tables = {section.table.table_id: section.table.rows for section in sections}
+    assert tables["table-withholding"] == [
+        ["An earlier PC 290 sex offense or registration", "30", "pc290"]
+    ]
+    assert tables["table-review"] == [
+        ["No rule of the policy applies", "40", "no_criteria", "Hand Review"],
+        [
+            "An earlier PC 290 sex offense or registration (not ruled out: disposition date "
+            "missing)",
+            "20",
+            "pc290",
+            "Hand Review",
+        ],
+    ]
