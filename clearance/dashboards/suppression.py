@@ -7,8 +7,8 @@ hidden count out again: a total and its parts, or a count, a subset of it and th
 Complementary suppression hides further cells until no equation lets a reader work out a small
 count from the cells still shown.
 
-Counts that another page shows or hides are added too: a count shown there is known here and
-can never be hidden (`add_public`), and a count hidden there is hidden here as well (`hide`), so
+Counts that another page shows or hides are added too. A count shown there is known here and
+is never hidden (`add_public`). A count hidden there is hidden here as well (`hide`), so
 subtracting one page from another gives back nothing that either page protects.
 
 A reader is assumed to solve one equation at a time: an equation whose cells are all known but

@@ -95,6 +95,12 @@ def test_county_page_numbers_equal_marts(publish_root: Path, slug: str) -> None:
             from conviction_outcomes where policy_role = 'county' group by all
             """
         ).fetchall()
+        bases = con.execute(
+            """
+            select count_if(had_felony), count_if(had_conviction_last_7_years)
+            from subject_relief where policy_role = 'county'
+            """
+        ).fetchone()
         race = con.execute(
             """
             select category, subjects_with_some_relief from relief_by_characteristic
@@ -112,6 +118,9 @@ def test_county_page_numbers_equal_marts(publish_root: Path, slug: str) -> None:
     ]
     for label, expected in zip(measures, impact[3:], strict=True):
         assert _shown(people[label], expected), label
+
+    assert _shown(people["People who had a felony conviction"], bases[0])
+    assert _shown(people["People who had a conviction in the last 7 years"], bases[1])
 
     reason_rows = {row[0].strip(): row[1] for row in tables["table-reasons"][1:]}
     assert count(reason_rows["All Prop 64 convictions"]) == impact[0]
