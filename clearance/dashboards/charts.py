@@ -7,6 +7,7 @@ Charts take the width of their container, so the same page reads on a desktop an
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import altair as alt
@@ -18,18 +19,31 @@ BAR_HEIGHT = 22
 COUNT_AXIS = alt.Axis(tickCount=4, format="~s")
 # Room to the right of the longest bar for its printed count.
 LABEL_ROOM = 1.25
-AXIS_LABEL_LIMIT = 130
+# Axis labels wrap at this many characters, about 140 px at 12 px, and each line is cut at
+# AXIS_LABEL_LIMIT pixels, so a phone keeps about 200 px for the bars.
+LABEL_WRAP = 22
+AXIS_LABEL_LIMIT = 150
+LINE_HEIGHT = 14
+LINE_BREAK = "\n"
+# Vega draws an array of strings as lines of one label.
+WRAPPED_LABELS = alt.Axis(labelLimit=AXIS_LABEL_LIMIT, labelExpr="split(datum.label, '\\n')")
 
 
 def bar_row(label: str, value: int | None, series: str | None = None) -> dict[str, Any]:
     """Return one bar: its label, count (None when suppressed), printed text and series."""
     return {
-        "label": label,
+        "label": LINE_BREAK.join(textwrap.wrap(label, LABEL_WRAP, break_on_hyphens=False)) or label,
         "value": value,
         "position": value or 0,
         "text": SUPPRESSED if value is None else f"{value:,}",
         "series": series,
     }
+
+
+def _step(rows: list[dict[str, Any]], bar_height: int) -> int:
+    """Return the height of one label's band: a bar, or more when a label wraps."""
+    lines = max((row["label"].count(LINE_BREAK) + 1 for row in rows), default=1)
+    return max(bar_height, lines * LINE_HEIGHT + 6)
 
 
 def _count_scale(rows: list[dict[str, Any]]) -> alt.Scale:
@@ -59,20 +73,20 @@ def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
 def horizontal_bars(rows: list[dict[str, Any]], count_title: str) -> dict[str, Any]:
     """Return a bar chart with one horizontal bar per row, in row order."""
     base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=AXIS_LABEL_LIMIT)),
+        y=alt.Y("label:N", sort=None, title=None, axis=WRAPPED_LABELS),
         x=alt.X("position:Q", title=count_title, scale=_count_scale(rows), axis=COUNT_AXIS),
     )
     bars = base.mark_bar(color="#3b6ea8").encode(
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=count_title)]
     )
     labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="text:N")
-    return _finish((bars + labels).properties(height=alt.Step(BAR_HEIGHT)))
+    return _finish((bars + labels).properties(height=alt.Step(_step(rows, BAR_HEIGHT))))
 
 
 def grouped_bars(rows: list[dict[str, Any]], count_title: str, series_title: str) -> dict[str, Any]:
     """Return horizontal bars grouped by label, one coloured bar per series."""
     base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=AXIS_LABEL_LIMIT)),
+        y=alt.Y("label:N", sort=None, title=None, axis=WRAPPED_LABELS),
         yOffset=alt.YOffset("series:N", sort=None),
         x=alt.X("position:Q", title=count_title, scale=_count_scale(rows), axis=COUNT_AXIS),
     )

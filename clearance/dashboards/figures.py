@@ -111,8 +111,12 @@ class PolicyImpact:
     eligible: int
     people: int
     relieved: int
+    # The bases of two measures: only people who had a felony can be left with none, and
+    # only people with a conviction in the last 7 years can be left with none there.
+    had_felony: int
     no_felony_left: int
     no_conviction_left: int
+    had_conviction_last_7_years: int
     no_conviction_last_7_years_left: int
 
 
@@ -146,7 +150,8 @@ class DashboardFigures:
     # The total those categories add up to: people relieved summed over counties, so a person
     # relieved in two counties counts twice here, unlike in `policies`.
     relieved_by_characteristic_total: int
-    withholding_rules: list[tuple[str, str, int]]
+    # (policy, rule id, determination, reason, people), most people first.
+    withholding_rules: list[tuple[str, str, str, str, int]]
     targets: list[TargetComparison]
     court: dict[str, Any] | None
     people_in_several_counties: int
@@ -284,8 +289,10 @@ def _policies(con: duckdb.DuckDBPyConnection, county_label: str) -> list[PolicyI
                 case when policy_role = 'county' then 'county' else policy_name end as policy_key,
                 subject_key,
                 bool_or(has_some_relief) as has_some_relief,
+                bool_or(had_felony) as had_felony,
                 bool_or(has_no_felony_left) as has_no_felony_left,
                 bool_or(has_no_conviction_left) as has_no_conviction_left,
+                bool_or(had_conviction_last_7_years) as had_conviction_last_7_years,
                 bool_or(has_no_conviction_last_7_years_left) as has_no_conviction_last_7_years_left,
             from subject_relief
             group by all
@@ -296,8 +303,10 @@ def _policies(con: duckdb.DuckDBPyConnection, county_label: str) -> list[PolicyI
                 policy_key,
                 count(*) as people,
                 count_if(has_some_relief) as relieved,
+                count_if(had_felony) as had_felony,
                 count_if(has_no_felony_left) as no_felony_left,
                 count_if(has_no_conviction_left) as no_conviction_left,
+                count_if(had_conviction_last_7_years) as had_conviction_last_7_years,
                 count_if(has_no_conviction_last_7_years_left) as no_conviction_last_7_years_left,
             from people
             group by policy_key
@@ -309,8 +318,10 @@ def _policies(con: duckdb.DuckDBPyConnection, county_label: str) -> list[PolicyI
             conviction_counts.eligible,
             coalesce(people_counts.people, 0),
             coalesce(people_counts.relieved, 0),
+            coalesce(people_counts.had_felony, 0),
             coalesce(people_counts.no_felony_left, 0),
             coalesce(people_counts.no_conviction_left, 0),
+            coalesce(people_counts.had_conviction_last_7_years, 0),
             coalesce(people_counts.no_conviction_last_7_years_left, 0),
         from conviction_counts
         left join people_counts on conviction_counts.policy_key = people_counts.policy_key
@@ -322,7 +333,7 @@ def _policies(con: duckdb.DuckDBPyConnection, county_label: str) -> list[PolicyI
         if by_key and key not in by_key:
             continue
         # A run without Prop 64 convictions in the county has no rows: every count is 0.
-        counts = by_key.get(key, (key, 0, 0, 0, 0, 0, 0, 0))
+        counts = by_key.get(key, (key, *[0] * 9))
         label = ", ".join(county_names) or county_label if key == COUNTY_ROLE else key
         policies.append(PolicyImpact(key, label, *(int(value) for value in counts[1:])))
     return policies
@@ -353,11 +364,21 @@ def _relieved_by_characteristic(
     return result
 
 
-def _withholding_rules(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
-    """Return each county policy's rules that withhold relief, by people affected, most first."""
+def _withholding_rules(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str, int]]:
+    """Return each county policy's rules that decide convictions without relief (Not eligible,
+    or sent for review), by determination and reason, with the people affected, most first.
+
+    A rule's reason is one text unless a missing fact sent the conviction to review, and the
+    reason then names the fact.
+    """
     return con.execute(
         """
-        select policy_name, rule_id, count(distinct subject_key) as people,
+        select
+            policy_name,
+            rule_id,
+            determination,
+            coalesce(reason, rule_id) as reason,
+            count(distinct subject_key) as people,
         from conviction_outcomes
         where policy_role = 'county' and not grants_relief
         group by all

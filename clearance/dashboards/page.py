@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from clearance.dashboards.figures import DashboardFigures
-from clearance.dashboards.sections import Section, Table, build_sections
+from clearance.dashboards.sections import Section, Table, build_sections, relieved_text
 from clearance.dashboards.suppression import SMALL_CELL_MAX, SuppressionPlan
 
 logger = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ def _headline(figures: DashboardFigures, plan: SuppressionPlan) -> str:
     items = [
         ("Prop 64 convictions", plan.text(("convictions",))),
         ("Eligible for dismissal or reduction", plan.text(("policy", county.key, "eligible"))),
-        ("People relieved", plan.text(("policy", county.key, "relieved"))),
+        ("People relieved", relieved_text(plan, figures)),
         ("People left with no conviction", plan.text(("policy", county.key, "no_conviction_left"))),
     ]
     cells = "".join(
@@ -264,6 +264,16 @@ def _methods(figures: DashboardFigures, generated_at: str) -> str:
             )
         )
         entries.append(("Policy", f"{prefix}{_policy_text(summary['policy'])}"))
+        lines = summary.get("lines")
+        if lines is not None:
+            entries.append(
+                (
+                    "Lines quarantined",
+                    f"{prefix}{lines['lines_quarantined']:,} of {lines['lines_read']:,} lines of "
+                    "the DOJ file could not be read as records and were set aside with a "
+                    "reason. A conviction on one of those lines is in none of these counts.",
+                )
+            )
     entries += [
         (
             "Eligible",
@@ -271,7 +281,12 @@ def _methods(figures: DashboardFigures, generated_at: str) -> str:
             "eligible when the first rule of the policy that applies to it determines Eligible "
             "for Dismissal or Eligible for Reduction. A person is relieved when at least one "
             "conviction is. No felony left, no conviction left and no conviction in the last 7 "
-            "years look at every conviction on the person's DOJ record, in every county.",
+            "years look at every conviction on the person's DOJ record, in every county. No "
+            "felony left counts only people who had a felony conviction, and its share is of "
+            "them. No conviction in the last 7 years counts only people who had a conviction "
+            "in the 7 years before the compute date and are left with none there, and its share "
+            "is of those people. A conviction sent to review is not denied relief: a "
+            "prosecutor decides it by hand.",
         ),
         (
             "What the data cannot show",

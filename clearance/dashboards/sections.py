@@ -7,31 +7,67 @@ use shown counts only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.dashboards import charts
-from clearance.dashboards.figures import RELIEF_DETERMINATIONS, DashboardFigures, PolicyImpact
-from clearance.dashboards.suppression import SuppressionPlan
+from clearance.dashboards.figures import (
+    RELIEF_DETERMINATIONS,
+    DashboardFigures,
+    PolicyImpact,
+    read_figures,
+)
+from clearance.dashboards.rules import NOT_ELIGIBLE, describe_rule
+from clearance.dashboards.suppression import (
+    SMALL_CELL_MAX,
+    SUPPRESSED,
+    CellKey,
+    SuppressionPlan,
+)
 
 CONVICTIONS = ("convictions",)
-# The people measures of a policy, in the order the page lists them, with their labels.
+# The people measures of a policy, in the order the page lists them: the measure, its label,
+# its short chart label, and the measure its share is taken of (None for none).
 PEOPLE_MEASURES = (
-    ("people", "People with a Prop 64 conviction"),
-    ("relieved", "People relieved (at least one conviction dismissed or reduced)"),
-    ("no_felony_left", "People left with no felony"),
-    ("no_conviction_left", "People left with no conviction"),
-    ("no_conviction_last_7_years_left", "People left with no conviction in the last 7 years"),
+    ("people", "People with a Prop 64 conviction", "With a Prop 64 conviction", None),
+    (
+        "relieved",
+        "People relieved (at least one conviction dismissed or reduced)",
+        "Relieved",
+        "people",
+    ),
+    ("no_conviction_left", "People left with no conviction", "No conviction left", "people"),
+    ("had_felony", "People who had a felony conviction", "Had a felony", "people"),
+    (
+        "no_felony_left",
+        "People who had a felony and are left with none",
+        "No felony left",
+        "had_felony",
+    ),
+    (
+        "had_conviction_last_7_years",
+        "People who had a conviction in the last 7 years",
+        "Had one in last 7 years",
+        "people",
+    ),
+    (
+        "no_conviction_last_7_years_left",
+        "People who had a conviction in the last 7 years and are left with none there",
+        "None left in last 7 years",
+        "had_conviction_last_7_years",
+    ),
 )
-# Chart axis labels, short enough for a phone; the tables keep the long labels.
-SHORT_LABELS = {
-    "people": "With a Prop 64 conviction",
-    "relieved": "Relieved",
-    "no_felony_left": "No felony left",
-    "no_conviction_left": "No conviction left",
-    "no_conviction_last_7_years_left": "None in last 7 years",
-    "eligible": "Eligible convictions",
+# Each measure and its base, for the subsets whose rest a reader could work out.
+MEASURE_BASES = {measure: base for measure, _, _, base in PEOPLE_MEASURES if base}
+BASE_LABELS = {
+    "people": "all people",
+    "had_felony": "people who had a felony",
+    "had_conviction_last_7_years": "people with a conviction in the last 7 years",
 }
+STATEWIDE_CHARACTERISTIC_TOTAL = ("relieved summed over counties",)
+# Measures of what relief leaves: every person counted in one was relieved.
+LEFT_MEASURES = ("no_felony_left", "no_conviction_left", "no_conviction_last_7_years_left")
 CHARACTERISTIC_TITLES = {"race": "race", "gender": "gender", "age_band": "age band"}
 GENDER_LABELS = {"F": "female", "M": "male"}
 COURT_MEASURES = (
@@ -72,18 +108,20 @@ def percent(part: int | None, whole: int | None) -> str | None:
     return f"{part / whole:.0%}"
 
 
-def build_sections(figures: DashboardFigures) -> tuple[list[Section], SuppressionPlan]:
-    """Return the page's sections, with every count suppressed as the plan decides."""
-    plan = SuppressionPlan()
-    _add_policy_cells(plan, figures)
-    _add_reason_cells(plan, figures)
-    _add_section_level_cells(plan, figures)
-    _add_decade_cells(plan, figures)
-    _add_characteristic_cells(plan, figures)
-    _add_withholding_cells(plan, figures)
-    _add_target_cells(plan, figures)
-    _add_court_cells(plan, figures)
-    plan.solve()
+def build_sections(
+    figures: DashboardFigures, county_pages: Sequence[DashboardFigures] | None = None
+) -> tuple[list[Section], SuppressionPlan]:
+    """Return the page's sections, with every count suppressed as the plan decides.
+
+    A statewide page is planned together with the page of each county it covers (read from
+    the same publications unless given), so it hides whatever those pages hide.
+    """
+    if county_pages is None and figures.is_statewide:
+        county_pages = [
+            read_figures([publication], f"{publication.county.title()} County")
+            for publication in figures.publications
+        ]
+    plan = plan_page(figures, county_pages or ())
 
     sections = [
         _people_section(plan, figures),
@@ -93,14 +131,122 @@ def build_sections(figures: DashboardFigures) -> tuple[list[Section], Suppressio
         *(_characteristic_section(plan, figures, name) for name in CHARACTERISTIC_TITLES),
         _target_section(plan, figures),
         _comparison_section(plan, figures),
-        _withholding_section(plan, figures),
+        _withholding_section(plan, figures, for_review=False),
+        _withholding_section(plan, figures, for_review=True),
     ]
     if figures.court is not None:
         sections.append(_court_section(plan, figures))
     return sections, plan
 
 
+def plan_page(
+    figures: DashboardFigures, county_pages: Sequence[DashboardFigures] = ()
+) -> SuppressionPlan:
+    """Return the solved suppression plan of a page, and of the county pages it must agree with."""
+    plan = _page_cells(figures)
+    for county_figures in county_pages:
+        county_plan = _page_cells(county_figures)
+        county_plan.solve()
+        _add_county_page(plan, figures, county_figures, county_plan)
+    if county_pages:
+        _add_county_sums(plan, figures)
+    plan.solve()
+    return plan
+
+
+def _page_cells(figures: DashboardFigures) -> SuppressionPlan:
+    plan = SuppressionPlan()
+    _add_policy_cells(plan, figures)
+    _add_reason_cells(plan, figures)
+    _add_section_level_cells(plan, figures)
+    _add_decade_cells(plan, figures)
+    _add_characteristic_cells(plan, figures)
+    _add_withholding_cells(plan, figures)
+    _add_target_cells(plan, figures)
+    _add_court_cells(plan, figures)
+    return plan
+
+
 # Cells and the sums between them.
+
+
+def _add_county_page(
+    plan: SuppressionPlan,
+    figures: DashboardFigures,
+    county_figures: DashboardFigures,
+    county_plan: SuppressionPlan,
+) -> None:
+    """Add a county page's counts and sums to the statewide plan.
+
+    A count the county page hides is hidden statewide too, and the county's shown counts are
+    known to every reader, so statewide minus the other counties cannot give back a count the
+    county page protects.
+    """
+    county = county_figures.publications[0].county
+
+    def on_county_page(key: CellKey) -> tuple[Any, ...]:
+        return ("county page", county, key)
+
+    hidden = county_plan.hidden_keys()
+    for key, value in county_plan.values.items():
+        if key in hidden:
+            plan.add_hidden(on_county_page(key), value)
+        else:
+            plan.add_public(on_county_page(key), value)
+    for equation in county_plan.equations:
+        plan.add_equation(
+            on_county_page(equation.total), [on_county_page(part) for part in equation.parts]
+        )
+
+    for key in list(plan.values):
+        if key[0] == "county page":
+            continue
+        county_key = _county_key(key, figures, county)
+        if county_key is None or county_key not in county_plan.values:
+            continue
+        if county_key in hidden:
+            plan.hide(key)
+        if key[0] == "county eligible":
+            plan.add_equation(key, [on_county_page(county_key)])
+
+
+def _add_county_sums(plan: SuppressionPlan, figures: DashboardFigures) -> None:
+    """Add the sums that make each statewide count the total of the counties' counts."""
+    for key in list(plan.values):
+        if key[0] in ("county page", "county eligible") or not _adds_up(key, figures):
+            continue
+        parts = [
+            ("county page", publication.county, _county_key(key, figures, publication.county))
+            for publication in figures.publications
+        ]
+        parts = [part for part in parts if part in plan.values]
+        if parts:
+            plan.add_equation(key, parts)
+
+
+def _county_key(key: CellKey, figures: DashboardFigures, county: str) -> CellKey | None:
+    """Return the key a statewide count has on a county's page, or None when it has none."""
+    if key[0] == "county eligible":
+        return _policy_key(figures.county_policy, "eligible") if key[1] == county else None
+    if key == STATEWIDE_CHARACTERISTIC_TOTAL:
+        # A county's categories add up to its people relieved.
+        return _policy_key(figures.county_policy, "relieved")
+    return key
+
+
+def _adds_up(key: CellKey, figures: DashboardFigures) -> bool:
+    """Return whether a statewide count is the sum of the counties' counts of the same key.
+
+    Convictions belong to one county, so their counts always add up. People are counted once
+    statewide, so their counts add up only when nobody is listed in two counties.
+    """
+    if figures.people_in_several_counties == 0:
+        return True
+    if key[0] == "withheld":
+        return False
+    if key[0] in ("policy", "rest", "difference") and len(key) > 2:
+        return key[-1] == "eligible"
+    return True
 
 
 def _policy_key(policy: PolicyImpact, measure: str) -> tuple[str, ...]:
@@ -120,25 +266,36 @@ def _add_policy_cells(plan: SuppressionPlan, figures: DashboardFigures) -> None:
             )
         plan.add(CONVICTIONS, policy.convictions)
         plan.add(_policy_key(policy, "eligible"), policy.eligible)
-        for measure, _ in PEOPLE_MEASURES:
+        for measure, *_ in PEOPLE_MEASURES:
             plan.add(_policy_key(policy, measure), getattr(policy, measure))
         # Subsets shown beside their whole give the rest by subtraction.
         plan.add_complement(CONVICTIONS, _policy_key(policy, "eligible"), ("rest", policy.key))
-        people, relieved = _policy_key(policy, "people"), _policy_key(policy, "relieved")
-        plan.add_complement(people, relieved, ("rest", policy.key, "relieved"))
-        for measure in ("no_felony_left", "no_conviction_left", "no_conviction_last_7_years_left"):
+        for measure, base in MEASURE_BASES.items():
             plan.add_complement(
-                relieved, _policy_key(policy, measure), ("rest", policy.key, measure)
-            )
-    # A hypothetical that dismisses every Prop 64 conviction relieves everyone the county's
-    # policy relieves, so the difference of two policies is a count of its own.
-    for policy in figures.policies[1:]:
-        for measure in ("eligible", *(m for m, _ in PEOPLE_MEASURES[1:])):
-            plan.add_complement(
+                _policy_key(policy, base),
                 _policy_key(policy, measure),
-                _policy_key(county, measure),
-                ("difference", policy.key, measure),
+                ("rest", policy.key, measure),
             )
+        for measure in LEFT_MEASURES:
+            plan.add_complement(
+                _policy_key(policy, "relieved"),
+                _policy_key(policy, measure),
+                ("rest", policy.key, "relieved", measure),
+            )
+    # Any two policies shown side by side give their difference by subtraction, whichever
+    # is larger.
+    measures = ("eligible", *(m for m, *_ in PEOPLE_MEASURES[1:]))
+    for index, first in enumerate(figures.policies):
+        for second in figures.policies[index + 1 :]:
+            for measure in measures:
+                larger, smaller = sorted(
+                    (first, second), key=lambda policy: getattr(policy, measure), reverse=True
+                )
+                plan.add_complement(
+                    _policy_key(larger, measure),
+                    _policy_key(smaller, measure),
+                    ("difference", first.key, second.key, measure),
+                )
 
 
 def _add_reason_cells(plan: SuppressionPlan, figures: DashboardFigures) -> None:
@@ -186,9 +343,8 @@ def _characteristic_total(figures: DashboardFigures) -> tuple[str, ...]:
     relieved = figures.county_policy.relieved
     if figures.relieved_by_characteristic_total == relieved:
         return _policy_key(figures.county_policy, "relieved")
-    # Statewide, the categories add up to people relieved summed over counties, which each
-    # county's page shows, so the sum counts as known.
-    return ("relieved summed over counties",)
+    # Statewide, the categories add up to people relieved summed over counties.
+    return STATEWIDE_CHARACTERISTIC_TOTAL
 
 
 def _add_characteristic_cells(plan: SuppressionPlan, figures: DashboardFigures) -> None:
@@ -207,8 +363,8 @@ def _add_characteristic_cells(plan: SuppressionPlan, figures: DashboardFigures) 
 def _add_withholding_cells(plan: SuppressionPlan, figures: DashboardFigures) -> None:
     # People withheld by one rule may be withheld by another too, so these counts add up to
     # nothing shown on the page.
-    for policy, rule, people in figures.withholding_rules:
-        plan.add(("withheld", policy, rule), people)
+    for policy, rule, determination, reason, people in figures.withholding_rules:
+        plan.add(("withheld", policy, rule, determination, reason), people)
 
 
 def _add_target_cells(plan: SuppressionPlan, figures: DashboardFigures) -> None:
@@ -253,17 +409,55 @@ def _policy_name(figures: DashboardFigures) -> str:
     return figures.county_policy.label
 
 
+def relieved_lower_bound(plan: SuppressionPlan, figures: DashboardFigures) -> int | None:
+    """Return a lower bound on people relieved for a county page that hides the count only
+    because 1 to 10 people are left without relief, else None.
+
+    The bound is people minus 10, the same for every hidden rest from 1 to 10, so subtracting
+    it from people gives back at most 10, never the hidden count. A statewide page shows no
+    bound, because its rest adds up the counties' own and a bound there could narrow theirs.
+    """
+    county = figures.county_policy
+    people = plan.value(_policy_key(county, "people"))
+    rest = plan.values[("rest", county.key, "relieved")]
+    if (
+        figures.is_statewide
+        or people is None
+        or plan.value(_policy_key(county, "relieved")) is not None
+        or rest is None
+        or not 1 <= rest <= SMALL_CELL_MAX
+    ):
+        return None
+    return people - SMALL_CELL_MAX
+
+
+def relieved_text(plan: SuppressionPlan, figures: DashboardFigures) -> str:
+    """Return people relieved as the headline prints it: the count, a safe bound or suppressed."""
+    bound = relieved_lower_bound(plan, figures)
+    if bound is not None:
+        return f"at least {bound:,}"
+    return plan.text(_policy_key(figures.county_policy, "relieved"))
+
+
+def _floor_percent(part: int, whole: int) -> str:
+    # Rounded down, so "at least" stays true.
+    return f"{part * 100 // whole}%"
+
+
 def _people_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section:
     county = figures.county_policy
     rows, data = [], []
-    people = plan.value(_policy_key(county, "people"))
-    for measure, label in PEOPLE_MEASURES:
+    for measure, label, short_label, base in PEOPLE_MEASURES:
         key = _policy_key(county, measure)
-        share = percent(plan.value(key), people) if measure != "people" else None
-        rows.append([label, plan.text(key), share or ("" if measure == "people" else "-")])
-        data.append(charts.bar_row(SHORT_LABELS[measure], plan.value(key)))
+        share = ""
+        if base is not None:
+            share = percent(plan.value(key), plan.value(_policy_key(county, base))) or "-"
+        rows.append([label, plan.text(key), share, BASE_LABELS[base] if base else ""])
+        data.append(charts.bar_row(short_label, plan.value(key)))
+    people = plan.value(_policy_key(county, "people"))
     relieved = plan.value(_policy_key(county, "relieved"))
     no_conviction = plan.value(_policy_key(county, "no_conviction_left"))
+    bound = relieved_lower_bound(plan, figures)
     if relieved is not None and people is not None:
         takeaway = (
             f"Under {_policy_name(figures)}, {relieved:,} of {people:,} people with a Prop 64 "
@@ -273,12 +467,24 @@ def _people_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section
         if no_conviction is not None:
             takeaway += f", and {no_conviction:,} are left with no conviction at all"
         takeaway += "."
+    elif bound is not None and people is not None:
+        takeaway = (
+            f"Under {_policy_name(figures)}, at least {bound:,} of {people:,} people with a Prop "
+            f"64 conviction (at least {_floor_percent(bound, people)}) get at least one "
+            f"conviction dismissed or reduced. The exact count is not shown because fewer than "
+            f"{SMALL_CELL_MAX + 1} people are left without relief, too few to show."
+        )
     else:
         takeaway = (
-            "Some of these counts are too small to show, so the share of people relieved is "
-            "not shown."
+            "The count of people relieved is not shown, because with the counts beside it a "
+            f"reader could work out a group of 1 to {SMALL_CELL_MAX} people."
         )
-    notes = []
+    notes = [
+        "“No felony left” is a share of the people who had a felony conviction, and "
+        "“none left in the last 7 years” a share of the people who had a conviction "
+        "in the 7 years before the compute date; the other shares are of everyone with a Prop "
+        "64 conviction."
+    ]
     if figures.is_statewide:
         notes.append(
             "A person with convictions in several counties is counted once. Each county's run "
@@ -293,7 +499,7 @@ def _people_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section
         table=Table(
             "table-people",
             "People with a Prop 64 conviction and what relief leaves on their records",
-            ["Measure", "People", "Share of people with a Prop 64 conviction"],
+            ["Measure", "People", "Share", "Share of"],
             rows,
         ),
         chart=charts.horizontal_bars(data, "People"),
@@ -402,12 +608,15 @@ def _decade_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section
     ]
     if shown:
         count, decade = max(shown)
-        takeaway = f"More Prop 64 convictions date from the {decade} than from any other decade: {count:,}."
+        takeaway = (
+            f"More Prop 64 convictions were decided (disposed of) in the {decade} than in any "
+            f"other decade: {count:,}."
+        )
     else:
         takeaway = "The counts by decade are too small to show."
     return Section(
         section_id="decades",
-        title="Convictions by decade of conviction",
+        title="Convictions by decade of disposition",
         takeaway=takeaway,
         table=Table(
             "table-decades",
@@ -535,16 +744,21 @@ def _target_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section
 
 
 def _comparison_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section:
-    measures = [("eligible", "Convictions eligible for relief"), *PEOPLE_MEASURES[1:]]
+    measures = [
+        ("eligible", "Convictions eligible for relief", "Eligible convictions"),
+        *((measure, label, short) for measure, label, short, _ in PEOPLE_MEASURES[1:]),
+    ]
     headers = ["Measure", *(_comparison_label(figures, policy) for policy in figures.policies)]
     rows, data = [], []
-    for measure, label in measures:
+    for measure, label, short_label in measures:
         row = [label]
         for policy in figures.policies:
             key = _policy_key(policy, measure)
             row.append(plan.text(key))
             data.append(
-                charts.bar_row(label, plan.value(key), series=_comparison_label(figures, policy))
+                charts.bar_row(
+                    short_label, plan.value(key), series=_comparison_label(figures, policy)
+                )
             )
         rows.append(row)
     county = figures.county_policy
@@ -552,7 +766,7 @@ def _comparison_section(plan: SuppressionPlan, figures: DashboardFigures) -> Sec
     all_relieved = plan.value(_policy_key(figures.policies[-1], "relieved"))
     if relieved is not None and all_relieved is not None and len(figures.policies) > 1:
         takeaway = (
-            f"{_policy_name(figures).capitalize()} relieves {relieved:,} people; dismissing every "
+            f"Under {_policy_name(figures)}, {relieved:,} people are relieved; dismissing every "
             f"Prop 64 conviction and related charge would relieve {all_relieved:,}."
         )
     else:
@@ -576,34 +790,69 @@ def _comparison_label(figures: DashboardFigures, policy: PolicyImpact) -> str:
     return policy.label
 
 
-def _withholding_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section:
+def _withholding_section(
+    plan: SuppressionPlan, figures: DashboardFigures, *, for_review: bool
+) -> Section:
+    """Return the rules that deny relief (Not eligible), or with `for_review` the rules that
+    send convictions to a person for review, which denies nothing yet."""
+    rules = [row for row in figures.withholding_rules if (row[2] != NOT_ELIGIBLE) == for_review]
     rows, data = [], []
-    for policy, rule, _ in figures.withholding_rules:
-        key = ("withheld", policy, rule)
-        label = f"{rule} ({policy})" if figures.is_statewide else rule
-        rows.append([label, plan.text(key)])
-        data.append(charts.bar_row(label, plan.value(key)))
-    shown = [row for row in rows if row[1] != "suppressed"]
+    for policy, rule, determination, reason, _ in rules:
+        key = ("withheld", policy, rule, determination, reason)
+        description = describe_rule(rule, reason)
+        if figures.is_statewide:
+            description = f"{description} ({policy})"
+        # The count comes second, so a phone shows it without scrolling the table sideways.
+        row = [description, plan.text(key), rule]
+        rows.append([*row, determination] if for_review else row)
+        data.append(charts.bar_row(description, plan.value(key)))
+    shown = [row for row in rows if row[1] != SUPPRESSED]
+    noun = (
+        "sends more people's convictions to review"
+        if for_review
+        else ("withholds relief from more people")
+    )
     if shown:
-        takeaway = f"The rule {shown[0][0]} withholds relief from more people than any other: {shown[0][1]}."
+        takeaway = f"The rule \u201c{shown[0][0]}\u201d {noun} than any other: {shown[0][1]}."
     elif rows:
-        takeaway = "The counts of people each rule withholds relief from are too small to show."
+        takeaway = "The counts of people for each rule are too small to show."
+    elif for_review:
+        takeaway = "No rule sends a conviction to review."
     else:
         takeaway = "No rule withholds relief from anyone."
+    if for_review:
+        title = "Rules that send convictions to review"
+        caption = (
+            f"People with a conviction that a rule of {_policy_name(figures)} sends to a "
+            "person for review"
+        )
+        notes = [
+            "A conviction sent to review (Hand Review, or To be reviewed by City Attorneys) is "
+            "not denied: a prosecutor decides it by hand. A person may have convictions sent "
+            "to review by several rules, so these counts do not add up."
+        ]
+    else:
+        title = "Rules that withhold relief from the most people"
+        caption = (
+            f"People with a conviction that a rule of {_policy_name(figures)} decides is not "
+            "eligible"
+        )
+        notes = [
+            "A person may have convictions withheld by several rules, so these counts do not "
+            "add up."
+        ]
     return Section(
-        section_id="withholding",
-        title="Rules that withhold relief from the most people",
+        section_id="review" if for_review else "withholding",
+        title=title,
         takeaway=takeaway,
         table=Table(
-            "table-withholding",
-            f"People with a conviction that a rule of {_policy_name(figures)} leaves without relief",
-            ["Rule", "People"],
+            "table-review" if for_review else "table-withholding",
+            caption,
+            ["Rule", "People", "Rule id", *(["Determination"] if for_review else [])],
             rows,
         ),
         chart=charts.horizontal_bars(data, "People") if data else None,
-        notes=[
-            "A person may have convictions withheld by several rules, so these counts do not add up."
-        ],
+        notes=notes,
     )
 
 

@@ -7,6 +7,10 @@ hidden count out again: a total and its parts, or a count, a subset of it and th
 Complementary suppression hides further cells until no equation lets a reader work out a small
 count from the cells still shown.
 
+Counts that another page shows or hides are added too. A count shown there is known here and
+is never hidden (`add_public`). A count hidden there is hidden here as well (`hide`), so
+subtracting one page from another gives back nothing that either page protects.
+
 A reader is assumed to solve one equation at a time: an equation whose cells are all known but
 one gives that one. Cells learned that way count as known in every other equation, so chains of
 subtractions across charts are followed too.
@@ -53,6 +57,10 @@ class SuppressionPlan:
     values: dict[CellKey, int | None] = field(default_factory=dict)
     shown: dict[CellKey, bool] = field(default_factory=dict)
     equations: list[Equation] = field(default_factory=list)
+    # Counts another page shows, so they are known and hiding them here protects nothing.
+    public: set[CellKey] = field(default_factory=set)
+    # Counts this page shows but must hide because another page hides them.
+    forced_hidden: set[CellKey] = field(default_factory=set)
     solved: bool = False
 
     def add(self, key: CellKey, value: int | None) -> CellKey:
@@ -63,6 +71,22 @@ class SuppressionPlan:
     def add_hidden(self, key: CellKey, value: int | None) -> CellKey:
         """Add a count the page never shows but that equations can reveal."""
         return self._add(key, value, shown=False)
+
+    def add_public(self, key: CellKey, value: int | None) -> CellKey:
+        """Add a count that another page shows: known to every reader, never hidden here."""
+        if is_small(value):
+            raise ValueError(f"cell {key!r}: {value} is small, so no page may show it")
+        self.public.add(key)
+        return self._add(key, value, shown=True)
+
+    def hide(self, key: CellKey) -> None:
+        """Hide an added count whatever its value, because another page hides it."""
+        if key not in self.values:
+            raise KeyError(f"cell {key!r} was never added")
+        if key in self.public:
+            raise ValueError(f"cell {key!r} is shown on another page and cannot be hidden")
+        self.forced_hidden.add(key)
+        self.solved = False
 
     def _add(self, key: CellKey, value: int | None, *, shown: bool) -> CellKey:
         if key in self.values and self.values[key] != value:
@@ -99,6 +123,7 @@ class SuppressionPlan:
         """Hide every small count and every further count needed to protect them."""
         hidden = {key for key, value in self.values.items() if is_small(value)}
         hidden |= {key for key, shown in self.shown.items() if not shown}
+        hidden |= self.forced_hidden
         while True:
             leak = self._first_leak(hidden)
             if leak is None:
@@ -133,9 +158,9 @@ class SuppressionPlan:
         """Return the next count to hide for a leaking equation.
 
         The candidates are the shown counts of the equation and of the equations that gave
-        back its other hidden counts, and theirs in turn. A part is hidden before a total, so totals stay on the
-        page where they can; then a non-zero count before a zero, because a hidden zero
-        protects nothing; then the smallest.
+        back its other hidden counts, and theirs in turn, except counts another page shows. A
+        part is hidden before a total, so totals stay on the page where they can; then a
+        non-zero count before a zero, because a hidden zero protects nothing; then the smallest.
         """
         equations = [leak]
         for equation in equations:
@@ -147,7 +172,7 @@ class SuppressionPlan:
             key: key != equation.total
             for equation in equations
             for key in equation.cells()
-            if key not in hidden
+            if key not in hidden and key not in self.public
         }
         if not candidates:
             raise RuntimeError(f"no count left to hide to protect {leak}")
@@ -155,6 +180,12 @@ class SuppressionPlan:
             candidates,
             key=lambda key: (not candidates[key], self.values[key] == 0, self.values[key]),
         )
+
+    def hidden_keys(self) -> set[CellKey]:
+        """Return every count the page may not show, after `solve`."""
+        if not self.solved:
+            raise RuntimeError("call solve() before reading which counts are shown")
+        return {key for key, shown in self.shown.items() if not shown}
 
     def is_shown(self, key: CellKey) -> bool:
         """Return whether the page may show the count of `key`."""

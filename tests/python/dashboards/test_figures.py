@@ -15,9 +15,16 @@ import pytest
 from page_tables import chart_rows, page_charts, page_tables
 
 from clearance.dashboards.figures import read_figures, read_publication
-from clearance.dashboards.publish import DASHBOARD, STATEWIDE, write_statewide_dashboard
+from clearance.dashboards.publish import (
+    DASHBOARD,
+    STATEWIDE,
+    write_county_dashboard,
+    write_statewide_dashboard,
+)
 
 HYPOTHETICAL = "dismiss-all-prop64"
+# Table columns that hold words, not counts: the base of a share, a rule id and determination.
+TEXT_COLUMNS = {"table-people": {3}, "table-withholding": {2}, "table-review": {2, 3}}
 
 # (subject, eligible under the county policy, withholding rule, relief measures)
 COUNTY_A = [
@@ -46,7 +53,8 @@ def _write_publication(folder: Path, county: str, policy: str, subjects) -> Path
         """
         create table subject_relief (
             policy_name varchar, policy_role varchar, policy_order integer, subject_key varchar,
-            has_some_relief boolean, has_no_felony_left boolean, has_no_conviction_left boolean,
+            has_some_relief boolean, had_felony boolean, has_no_felony_left boolean,
+            has_no_conviction_left boolean, had_conviction_last_7_years boolean,
             has_no_conviction_last_7_years_left boolean)
         """
     )
@@ -71,7 +79,8 @@ def _write_publication(folder: Path, county: str, policy: str, subjects) -> Path
             [HYPOTHETICAL, key],
         )
         con.execute(
-            "insert into subject_relief values (?, 'county', 1, ?, ?, ?, ?, false)",
+            # Every conviction here is a felony, so everyone had one.
+            "insert into subject_relief values (?, 'county', 1, ?, ?, true, ?, ?, false, false)",
             [
                 policy,
                 key,
@@ -81,7 +90,8 @@ def _write_publication(folder: Path, county: str, policy: str, subjects) -> Path
             ],
         )
         con.execute(
-            "insert into subject_relief values (?, 'hypothetical', 2, ?, true, true, true, false)",
+            "insert into subject_relief values "
+            "(?, 'hypothetical', 2, ?, true, true, true, true, false, false)",
             [HYPOTHETICAL, key],
         )
     relieved = sum(1 for _, eligible, _, _ in subjects if eligible)
@@ -145,7 +155,11 @@ def test_statewide_withholding_rules_count_people_per_policy(publish_root: Path)
         read_publication(publish_root / slug / "latest") for slug in ("county_a", "county_b")
     ]
     figures = read_figures(publications, "California", statewide=True)
-    assert figures.withholding_rules == [("pa", "r_old", 2), ("pb", "r_old", 1)]
+    # The fixture records each rule id as its reason too.
+    assert figures.withholding_rules == [
+        ("pa", "r_old", "Not eligible", "r_old", 2),
+        ("pb", "r_old", "Not eligible", "r_old", 1),
+    ]
 
 
 def test_characteristic_suppressed_in_one_county_stays_suppressed(publish_root: Path) -> None:
@@ -167,10 +181,17 @@ def test_statewide_page_is_written_owner_only(publish_root: Path) -> None:
     assert "County A" in html
     # Every count of these publications is 0 or from 1 to 10, so no other number is printed.
     tables = page_tables(html)
-    assert tables["table-people"][1] == ["People with a Prop 64 conviction", "suppressed", ""]
+    assert tables["table-people"][1] == [
+        "People with a Prop 64 conviction",
+        "suppressed",
+        "",
+        "",
+    ]
     for table_id, rows in tables.items():
         for row in rows[1:]:
-            for cell in row[1:]:
+            for index, cell in enumerate(row[1:], start=1):
+                if index in TEXT_COLUMNS.get(table_id, ()):
+                    continue
                 assert cell in ("suppressed", "0", "-", "", "0%"), (table_id, row)
     charts = page_charts(html)
     assert charts
@@ -192,3 +213,50 @@ def test_statewide_leaves_out_run_without_dashboard_tables(publish_root: Path) -
     html = page.read_text(encoding="utf-8")
     assert "County A" in html
     assert "County B" not in html
+
+
+def _county_subjects(prefix: str, people: int, relieved: int) -> list:
+    return [
+        (f"{prefix}{index}", index < relieved, None if index < relieved else "r_old", {})
+        for index in range(people)
+    ]
+
+
+def test_statewide_minus_one_county_gives_back_nothing_hidden(tmp_path: Path) -> None:
+    # County A: 40 people, 25 relieved, 15 not eligible. County B: 25 people, 18 relieved and
+    # 7 not eligible, so B's page hides its 18 (else 25 - 18 gives the 7). Statewide, people
+    # relieved is 25 + 18 = 43, and 43 - 25 from A's page would give B's 18 back, so the
+    # statewide page hides 43 too. Not eligible convictions likewise: 15 + 7 = 22.
+    root = tmp_path / "publications"
+    for slug, county, policy, subjects in (
+        ("county_a", "COUNTY A", "pa", _county_subjects("a", 40, 25)),
+        ("county_b", "COUNTY B", "pb", _county_subjects("b", 25, 18)),
+    ):
+        run = _write_publication(root / slug / "run1", county, policy, subjects)
+        (root / slug / "latest").symlink_to(run.name)
+    write_county_dashboard(root / "county_a" / "latest")
+    write_county_dashboard(root / "county_b" / "latest")
+    write_statewide_dashboard(root)
+
+    relieved_label = "People relieved (at least one conviction dismissed or reduced)"
+    pages = {
+        name: page_tables(path.read_text(encoding="utf-8"))
+        for name, path in (
+            ("a", root / "county_a" / "latest" / DASHBOARD),
+            ("b", root / "county_b" / "latest" / DASHBOARD),
+            ("statewide", root / STATEWIDE / DASHBOARD),
+        )
+    }
+    people = {name: {row[0]: row[1] for row in t["table-people"][1:]} for name, t in pages.items()}
+    reasons = {
+        name: {row[0]: row[1] for row in t["table-reasons"][1:]} for name, t in pages.items()
+    }
+    assert people["a"][relieved_label] == "25"
+    assert people["b"][relieved_label] == "suppressed"
+    assert people["b"]["People with a Prop 64 conviction"] == "25"
+    assert people["statewide"][relieved_label] == "suppressed"
+    assert people["statewide"]["People with a Prop 64 conviction"] == "65"
+
+    assert reasons["a"]["Not eligible: all reasons"] == "15"
+    assert reasons["b"]["Not eligible: all reasons"] == "suppressed"
+    assert reasons["statewide"]["Not eligible: all reasons"] == "suppressed"

@@ -157,3 +157,29 @@ def test_reading_before_solve_raises() -> None:
     plan.add("total", 12)
     with pytest.raises(RuntimeError, match="solve"):
         plan.value("total")
+
+
+def test_count_shown_on_another_page_is_never_hidden() -> None:
+    # 50 = 43 + 7: 43 is shown on another page, so the total is the only count left to hide.
+    plan = SuppressionPlan()
+    plan.add_public("other page", 43)
+    plan.add("total", 50)
+    plan.add_hidden("rest", 7)
+    plan.add_equation("total", ["other page", "rest"])
+    plan.solve()
+    assert plan.value("other page") == 43
+    assert plan.value("total") is None
+
+
+def test_count_hidden_on_another_page_stays_hidden() -> None:
+    plan = SuppressionPlan()
+    plan.add("total", 500)
+    plan.hide("total")
+    plan.solve()
+    assert plan.value("total") is None
+
+
+def test_small_count_cannot_be_public() -> None:
+    plan = SuppressionPlan()
+    with pytest.raises(ValueError, match="small"):
+        plan.add_public("other page", 7)
