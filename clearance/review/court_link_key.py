@@ -1,8 +1,8 @@
 """Court links of a run measured against the generator's `court-link-key.csv`.
 
-The key names, for every court charge it wrote, the DOJ conviction it stands for (subject and
-count order) or none. A link is correct when the run joined the same court charge to the same
-conviction. Only court Prop 64 convictions count, as only they are linked.
+The key gives, for every court charge the generator wrote, the DOJ conviction it represents
+(subject and count order) or none. A link is correct when the run joined the same court charge
+to the same conviction. Only court Prop 64 convictions count, because only they are linked.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ __all__ = ["LINK_KEY_NAME", "LinkQuality", "blank_case_numbers", "link_quality"]
 
 @dataclass(frozen=True)
 class LinkQuality:
-    """How many links the key holds, how many the run made and how many of those are right."""
+    """Link counts: in the key, made by the run, and made by the run and correct."""
 
     true_links: int
     predicted_links: int
