@@ -7,6 +7,7 @@ use shown counts only.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,11 +102,23 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
+HIDDEN = "hidden, so that no count from 1 to 10 can be read or worked out from the page"
+
+
 def percent(part: int | None, whole: int | None) -> str | None:
-    """Return part of whole as a whole percentage, or None when either is hidden or whole is 0."""
+    """Return part of whole as a whole percentage, or None when either is hidden or whole is 0.
+
+    A share that rounds to 100% or 0% without being exact gets one decimal, floored or raised,
+    so that 464 of 465 does not read as the whole.
+    """
     if part is None or whole is None or whole == 0:
         return None
-    return f"{part / whole:.0%}"
+    text = f"{part / whole:.0%}"
+    if text == "100%" and part < whole:
+        return f"{math.floor(part / whole * 1000) / 10:.1f}%"
+    if text == "0%" and part > 0:
+        return f"{max(math.ceil(part / whole * 1000) / 10, 0.1):.1f}%"
+    return text
 
 
 def build_sections(
@@ -527,10 +540,11 @@ def _reason_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section
             f"eligible for dismissal or reduction under {_policy_name(figures)}."
         )
     else:
-        takeaway = "Some of these counts are too small to show."
-    largest = _largest_shown_reason(plan, figures)
+        takeaway = f"Some of these counts are {HIDDEN}."
+    largest, any_hidden = _largest_shown_reason(plan, figures)
     if largest is not None:
-        takeaway += f" The most common reason is \u201c{largest}\u201d."
+        qualifier = " of those shown" if any_hidden else ""
+        takeaway += f" The most common reason{qualifier} is \u201c{largest}\u201d."
     return Section(
         section_id="reasons",
         title="Convictions by determination and reason",
@@ -545,13 +559,16 @@ def _reason_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section
     )
 
 
-def _largest_shown_reason(plan: SuppressionPlan, figures: DashboardFigures) -> str | None:
-    shown = [
+def _largest_shown_reason(
+    plan: SuppressionPlan, figures: DashboardFigures
+) -> tuple[str | None, bool]:
+    """Return the reason with the most convictions among those shown, and whether any is hidden."""
+    counts = [
         (plan.value(("reason", determination, reason)), reason)
         for determination, reason, _ in figures.by_reason
-        if plan.value(("reason", determination, reason)) is not None
     ]
-    return max(shown)[1] if shown else None
+    shown = [(count, reason) for count, reason in counts if count is not None]
+    return (max(shown)[1] if shown else None), len(shown) < len(counts)
 
 
 def _section_level_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section:
@@ -578,10 +595,11 @@ def _section_level_section(plan: SuppressionPlan, figures: DashboardFigures) -> 
     if shown_sections:
         count, section = max(shown_sections)
         share = percent(count, plan.value(CONVICTIONS))
-        takeaway = f"{section} accounts for the most Prop 64 convictions: {count:,}"
+        qualifier = " of the sections shown" if len(shown_sections) < len(sections) else ""
+        takeaway = f"{section} accounts for the most Prop 64 convictions{qualifier}: {count:,}"
         takeaway += f" ({share} of them)." if share else "."
     else:
-        takeaway = "The counts by section are too small to show."
+        takeaway = f"The counts by section are {HIDDEN}."
     return Section(
         section_id="sections",
         title="Convictions by code section and level",
@@ -608,12 +626,13 @@ def _decade_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section
     ]
     if shown:
         count, decade = max(shown)
+        other = "any other decade" if len(shown) == len(figures.by_decade) else "any other shown"
         takeaway = (
-            f"More Prop 64 convictions were decided (disposed of) in the {decade} than in any "
-            f"other decade: {count:,}."
+            f"More Prop 64 convictions were decided (disposed of) in the {decade} than in "
+            f"{other}: {count:,}."
         )
     else:
-        takeaway = "The counts by decade are too small to show."
+        takeaway = f"The counts by decade are {HIDDEN}."
     return Section(
         section_id="decades",
         title="Convictions by decade of disposition",
@@ -651,16 +670,21 @@ def _characteristic_section(
         for category, _ in figures.relieved_by_characteristic.get(characteristic, [])
         if plan.value(("characteristic", characteristic, category))
     ]
+    categories = figures.relieved_by_characteristic.get(characteristic, [])
+    hidden = [c for c, _ in categories if plan.value(("characteristic", characteristic, c)) is None]
     if shown:
         count, category = max(shown)
         share = percent(count, plan.value(total_key))
+        largest = "The largest group shown" if hidden else "The largest group"
         takeaway = (
-            f"The largest group of people relieved by {title} is "
+            f"{largest} of people relieved by {title} is "
             f"{_category_label(characteristic, category)}: {count:,}"
         )
         takeaway += f" ({share})." if share else "."
+        if hidden:
+            takeaway += f" Some groups are {HIDDEN}, and a hidden group may be larger."
     else:
-        takeaway = f"The counts of people relieved by {title} are too small to show."
+        takeaway = f"The counts of people relieved by {title} are {HIDDEN}."
     notes = []
     if figures.is_statewide:
         notes.append(
@@ -770,7 +794,7 @@ def _comparison_section(plan: SuppressionPlan, figures: DashboardFigures) -> Sec
             f"Prop 64 conviction and related charge would relieve {all_relieved:,}."
         )
     else:
-        takeaway = "Some of the counts that compare the policies are too small to show."
+        takeaway = f"Some of the counts that compare the policies are {HIDDEN}."
     return Section(
         section_id="policies",
         title="The county's policy against broader policies",
@@ -813,9 +837,10 @@ def _withholding_section(
         else ("withholds relief from more people")
     )
     if shown:
-        takeaway = f"The rule \u201c{shown[0][0]}\u201d {noun} than any other: {shown[0][1]}."
+        other = "any other" if len(shown) == len(rows) else "any other shown"
+        takeaway = f"The rule \u201c{shown[0][0]}\u201d {noun} than {other}: {shown[0][1]}."
     elif rows:
-        takeaway = "The counts of people for each rule are too small to show."
+        takeaway = f"The counts of people for each rule are {HIDDEN}."
     elif for_review:
         takeaway = "No rule sends a conviction to review."
     else:
@@ -875,7 +900,7 @@ def _court_section(plan: SuppressionPlan, figures: DashboardFigures) -> Section:
             "each sent to hand review."
         )
     else:
-        takeaway = "Some court linking counts are too small to show."
+        takeaway = f"Some court linking counts are {HIDDEN}."
     return Section(
         section_id="court",
         title="Linking DOJ and court records",

@@ -8,6 +8,7 @@ from dataclasses import replace
 from clearance.dashboards.figures import DashboardFigures, PolicyImpact
 from clearance.dashboards.sections import (
     build_sections,
+    percent,
     plan_page,
     relieved_lower_bound,
     relieved_text,
@@ -126,3 +127,34 @@ def test_rules_sent_to_review_are_listed_apart_from_denials() -> None:
             "Hand Review",
         ],
     ]
+
+
+def test_share_short_of_whole_not_rounded() -> None:
+    # 464 / 465 = 99.78%: whole-percent rounding would print 100%, as if the target were met.
+    assert percent(464, 465) == "99.7%"
+    assert percent(465, 465) == "100%"
+    # 1 / 400 = 0.25%: whole-percent rounding would print 0%, as if no one were counted.
+    assert percent(1, 400) == "0.3%"
+    assert percent(0, 400) == "0%"
+    assert percent(200, 400) == "50%"
+
+
+def test_largest_group_named_among_shown() -> None:
+    # Race: 300 and 95 relieved, and 5 in a third group, hidden. Age: two groups of 200.
+    figures = replace(
+        _figures(_policy("county", convictions=600, eligible=600, people=400, relieved=400)),
+        relieved_by_characteristic={
+            "race": [("WHITE", 300), ("BLACK", 95), ("OTHER", 5)],
+            "age_band": [("21-29", 200), ("30-39", 200)],
+        },
+    )
+
+    sections, _ = build_sections(figures)
+    takeaways = {section.section_id: section.takeaway for section in sections}
+
+    race = next(text for key, text in takeaways.items() if "race" in key)
+    assert race.startswith("The largest group shown of people relieved by race is White: 300")
+    assert "a hidden group may be larger" in race
+    age = next(text for key, text in takeaways.items() if "age" in key)
+    assert age.startswith("The largest group of people relieved by age band is")
+    assert "hidden" not in age
