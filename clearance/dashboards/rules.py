@@ -21,8 +21,8 @@ RULE_DESCRIPTIONS = {
     "super_strike": "An earlier super strike conviction",
     "prior_pc290": "An earlier PC 290 sex offense or registration",
     "pc290": "An earlier PC 290 sex offense or registration",
-    "two_prior_cycles": "Two or more earlier convictions of the same section",
-    "two_priors": "Two or more earlier convictions of the same section",
+    "two_prior_cycles": "Convictions of the same section in two or more earlier arrest cycles",
+    "two_priors": "Two or more earlier convictions of the same section, in other cases",
     "same_offense": "Still the same offense under current law",
     "no_relief": "No relief option of the policy applies",
     # Sent for review.
@@ -50,5 +50,5 @@ def describe_rule(rule_id: str, reason: str) -> str:
     description = RULE_DESCRIPTIONS.get(rule_id, reason)
     if reason.startswith(MISSING_FACT) and description != reason:
         fact = reason.removeprefix(MISSING_FACT)
-        return f"{description} (not ruled out: {fact} missing)"
+        return f"{description}: could not be checked, {fact} missing"
     return description

@@ -120,8 +120,8 @@ def test_rules_sent_to_review_are_listed_apart_from_denials() -> None:
     assert tables["table-review"] == [
         ["No rule of the policy applies", "40", "no_criteria", "Hand Review"],
         [
-            "An earlier PC 290 sex offense or registration (not ruled out: disposition date "
-            "missing)",
+            "An earlier PC 290 sex offense or registration: could not be checked, disposition "
+            "date missing",
             "20",
             "pc290",
             "Hand Review",
