@@ -16,6 +16,7 @@ from pathlib import Path
 
 from clearance.dashboards.figures import Publication, read_figures, read_publication
 from clearance.dashboards.page import render_page
+from clearance.owner_only import FILE_MODE, write_text_owner_only
 from clearance.publishing.folders import LATEST, create_run_folder
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,6 @@ logger = logging.getLogger(__name__)
 DASHBOARD = "dashboard.html"
 # The statewide page's folder under the publish root, beside the county folders.
 STATEWIDE = "statewide"
-FILE_MODE = 0o600
 
 
 def write_county_dashboard(folder: Path) -> Path:
@@ -31,7 +31,7 @@ def write_county_dashboard(folder: Path) -> Path:
     publication = read_publication(folder)
     figures = read_figures([publication], f"{publication.county.title()} County")
     path = folder / DASHBOARD
-    _write_atomically(path, render_page(figures, _now()))
+    write_text_owner_only(path, render_page(figures, _now()))
     logger.info("Wrote the dashboard %s", path)
     return path
 
@@ -71,7 +71,7 @@ def write_statewide_dashboard(publish_root: Path) -> Path | None:
             return None
         figures = read_figures(publications, "California", statewide=True)
         path = folder / DASHBOARD
-        _write_atomically(path, render_page(figures, _now()))
+        write_text_owner_only(path, render_page(figures, _now()))
     logger.info("Wrote the statewide dashboard %s over %d counties", path, len(publications))
     return path
 
@@ -84,14 +84,6 @@ def _locked(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(partial, path)
 
 
 def _now() -> str:
