@@ -45,7 +45,7 @@ def describe_rule(rule_id: str, reason: str) -> str:
     """Return the plain-English description of a rule, or the reason its policy records.
 
     A rule that could not be ruled out for a missing fact sends the conviction to review
-    whatever it decides otherwise, so the description says which fact was missing.
+    whatever it decides otherwise, so the description names the missing fact.
     """
     description = RULE_DESCRIPTIONS.get(rule_id, reason)
     if reason.startswith(MISSING_FACT) and description != reason:

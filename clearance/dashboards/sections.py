@@ -251,7 +251,7 @@ def _adds_up(key: CellKey, figures: DashboardFigures) -> bool:
     """Return whether a statewide count is the sum of the counties' counts of the same key.
 
     Convictions belong to one county, so their counts always add up. People are counted once
-    statewide, so their counts add up only when nobody is listed in two counties.
+    statewide, so their counts add up only when no person is listed in two counties.
     """
     if figures.people_in_several_counties == 0:
         return True

@@ -64,8 +64,10 @@ class SuppressionPlan:
     solved: bool = False
 
     def add(self, key: CellKey, value: int | None) -> CellKey:
-        """Add a count the page shows, unless it is small; the same key may be added twice
-        with the same value, as when two charts show one total."""
+        """Add a count the page shows, unless it is small.
+
+        The same key may be added twice with the same value, as when two charts show one total.
+        """
         return self._add(key, value, shown=True)
 
     def add_hidden(self, key: CellKey, value: int | None) -> CellKey:
@@ -158,9 +160,9 @@ class SuppressionPlan:
         """Return the next count to hide for a leaking equation.
 
         The candidates are the shown counts of the equation and of the equations that gave
-        back its other hidden counts, and theirs in turn, except counts another page shows. A
-        part is hidden before a total, so totals stay on the page where they can; then a
-        non-zero count before a zero, because a hidden zero protects nothing; then the smallest.
+        back its other hidden counts, and theirs in turn, except counts another page shows. The order:
+        a part before a total, so totals stay on the page where they can. Then a non-zero count
+        before a zero, because a hidden zero protects nothing. Then the smallest.
         """
         equations = [leak]
         for equation in equations:

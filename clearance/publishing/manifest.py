@@ -147,8 +147,8 @@ def build_run_manifest(
     _name_given_paths(inputs, given_paths)
     _name_given_paths(court_inputs, given_court_paths)
 
-    # When the file arrived, as far as the file system tells: the dashboards show it as the
-    # date the data is as of. Null when the file has gone since it was loaded.
+    # The file's modification time is taken as when it arrived, and the dashboards show it as
+    # the date the data is as of. It is null when the file was removed after its load.
     for item in inputs:
         item["modified_at"] = file_modified_at(Path(item["path"]))
 

@@ -352,7 +352,7 @@ def test_quarantined_lines_fail_raw_before_dbt(good_run: RunRequest, tmp_path: P
     data = report(request)
     assert list(data["checks"]) == ["raw_suite"]
     assert list(failures(data, "raw_suite")) == ["quarantined_share"]
-    # Every suite after the raw one was skipped, and the report says so.
+    # Every suite after the raw one was skipped, and the report lists them.
     assert data["not_run"] == ["raw_rows", "staging", "marts", "volume", "targets"]
     assert "Suites not run: raw_rows, staging, marts, volume, targets." in (
         output_folder(request) / HTML_REPORT

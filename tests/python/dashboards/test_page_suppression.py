@@ -77,7 +77,7 @@ def test_headline_bounds_relieved_when_few_are_left_without() -> None:
     assert relieved_text(plan, figures) == "at least 394"
 
 
-def test_headline_bound_is_the_same_for_every_small_rest() -> None:
+def test_headline_bound_same_for_small_rests() -> None:
     # 1 and 10 people without relief print the same bound, so 404 minus it gives back 10
     # whatever the hidden count is.
     texts = set()
@@ -89,7 +89,7 @@ def test_headline_bound_is_the_same_for_every_small_rest() -> None:
     assert texts == {"at least 394"}
 
 
-def test_headline_shows_no_bound_when_the_rest_is_large() -> None:
+def test_headline_no_bound_large_rest() -> None:
     # 404 - 300 = 104 without relief: nothing small to protect, so the count itself shows.
     figures = _figures(_policy("county", convictions=404, eligible=300, people=404, relieved=300))
     plan = plan_page(figures)
@@ -97,7 +97,7 @@ def test_headline_shows_no_bound_when_the_rest_is_large() -> None:
     assert relieved_text(plan, figures) == "300"
 
 
-def test_rules_sent_to_review_are_listed_apart_from_denials() -> None:
+def test_review_rules_apart_from_denials() -> None:
     figures = replace(
         _figures(_policy("county", convictions=600, eligible=300, people=400, relieved=200)),
         withholding_rules=[
