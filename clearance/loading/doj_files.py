@@ -99,18 +99,17 @@ def _load_file(con: duckdb.DuckDBPyConnection, scan: FileScan) -> LoadedFile:
             # The copy contains personal data, and TemporaryDirectory creates its folder owner-only.
             normalized = Path(work_dir) / "normalized.csv"
             write_normalized_copy(scan, normalized)
-            _read_lines(con, scan, normalized, new_line="\\n")
+            lines_stored = _store_lines(con, scan, normalized, new_line="\\n")
     else:
-        _read_lines(con, scan, scan.path, new_line=scan.direct_new_line)
+        lines_stored = _store_lines(con, scan, scan.path, new_line=scan.direct_new_line)
 
-    lines_loaded, lines_quarantined = con.execute(line_parsing.COUNT_LINES_SQL).fetchone()
+    lines_quarantined = _insert_checked_lines(con, scan, load_id, lines_stored)
+    lines_loaded = lines_stored - lines_quarantined
     if lines_loaded == 0:
         raise InputFileError(
             f"DOJ file has no valid line: {scan.path} ({lines_quarantined} lines quarantined)"
         )
     _log_quarantine(con, scan)
-
-    _insert_lines(con, load_id)
     con.execute(
         line_parsing.INSERT_QUARANTINE_SQL, {"load_id": load_id, "file_name": scan.path.name}
     )
@@ -122,7 +121,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, scan: FileScan) -> LoadedFile:
         encoding=scan.encoding,
         has_header=scan.has_header,
         line_ending=scan.line_ending,
-        lines_read=lines_loaded + lines_quarantined,
+        lines_read=lines_stored,
         lines_loaded=lines_loaded,
         lines_quarantined=lines_quarantined,
         reused=False,
@@ -145,14 +144,15 @@ def _load_file(con: duckdb.DuckDBPyConnection, scan: FileScan) -> LoadedFile:
     return loaded
 
 
-def _read_lines(
+def _store_lines(
     con: duckdb.DuckDBPyConnection, scan: FileScan, source: Path, *, new_line: str
-) -> None:
-    """Read and check every data line of source into the temp table doj_checked."""
+) -> int:
+    """Store every data line of source in the work table raw.doj_load_lines; return the count."""
     header_lines = 1 if scan.has_header else 0
     try:
-        con.execute(
-            line_parsing.READ_AND_CHECK_LINES_SQL,
+        _with_zstd(
+            con,
+            line_parsing.CREATE_WORK_LINES_SQL,
             {
                 "path": str(source),
                 "delimiter": scan.delimiter,
@@ -163,10 +163,6 @@ def _read_lines(
                 ),
                 "header_lines": header_lines,
                 "bom_text": _bom_text(scan),
-                "carriage_return_marker": scan.carriage_return_marker,
-                "good_line_pattern": line_parsing.GOOD_LINE_PATTERN,
-                "fields_pattern": line_parsing.FIELDS_PATTERN,
-                "field_count": line_parsing.FIELD_COUNT,
             },
         )
     except duckdb.Error:
@@ -176,25 +172,62 @@ def _read_lines(
             f"longer than {_MAX_MAX_LINE_SIZE // 2**20} MiB"
         ) from None
 
-    (lines_read,) = con.execute("select count(*) from doj_checked").fetchone()
-    if lines_read != scan.physical_lines:
+    (lines_stored,) = con.execute("select count(*) from raw.doj_load_lines").fetchone()
+    if lines_stored + header_lines != scan.physical_lines:
         # Line numbers are lineage, so a reader that merged or split lines must stop the load.
         raise ClearanceError(
-            f"DuckDB read {lines_read} lines from DOJ file {scan.path}, "
+            f"DuckDB read {lines_stored + header_lines} lines from DOJ file {scan.path}, "
             f"which has {scan.physical_lines}; nothing was loaded"
         )
+    return lines_stored
+
+
+def _insert_checked_lines(
+    con: duckdb.DuckDBPyConnection, scan: FileScan, load_id: str, lines_stored: int
+) -> int:
+    """Check the lines of the work table, store the good ones in raw.doj_lines, count the rest.
+
+    The rejected lines stay in the temp table doj_rejected, with their reasons, for the
+    quarantine.
+    """
     con.execute(
-        "delete from doj_checked where line_number <= $header_lines",
-        {"header_lines": header_lines},
+        line_parsing.CREATE_REJECTED_LINES_SQL,
+        {
+            "carriage_return_marker": scan.carriage_return_marker,
+            "good_line_pattern": line_parsing.GOOD_LINE_PATTERN,
+            "fields_pattern": line_parsing.FIELDS_PATTERN,
+            "field_count": line_parsing.FIELD_COUNT,
+        },
     )
+    (rejected,) = con.execute("select count(*) from doj_rejected").fetchone()
+    if not rejected:
+        _with_zstd(con, line_parsing.INSERT_ALL_LINES_SQL, {"load_id": load_id})
+        return 0
+    first_line_number = 2 if scan.has_header else 1
+    (rejected_lines,) = con.execute(
+        line_parsing.REJECTED_LINES_BITS_SQL.format(
+            first_line_number=first_line_number,
+            last_line_number=first_line_number + lines_stored - 1,
+        )
+    ).fetchone()
+    _with_zstd(
+        con,
+        line_parsing.INSERT_GOOD_LINES_SQL,
+        {
+            "load_id": load_id,
+            "rejected_lines": rejected_lines,
+            "first_line_number": first_line_number,
+        },
+    )
+    return rejected
 
 
-def _insert_lines(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
+def _with_zstd(con: duckdb.DuckDBPyConnection, statement: str, parameters: dict) -> None:
     # DuckDB's default string compression analyses every line before writing it, which took
     # about 2 s per million lines (duckdb 2.0.1, 2 cores). zstd took 0.6 s and still compresses.
     con.execute("set force_compression = 'zstd'")
     try:
-        con.execute(line_parsing.INSERT_LINES_SQL, {"load_id": load_id})
+        con.execute(statement, parameters)
     finally:
         con.execute("reset force_compression")
 

@@ -18,18 +18,19 @@
 {%- endmacro %}
 
 
-{#- Return the line with every unquoted placeholder field (only spaces and dashes, at least one
-    dash, like `  -  `) emptied. Each such field touches a comma with a dash or has a space next
-    to a dash, so lines with neither, most of them, skip the regular expression. It runs twice
-    because one pass cannot empty two placeholders in a row: they share a comma. -#}
+{#- Return whether the line has a placeholder field (only spaces and dashes, at least one dash,
+    like `  -  `) between two commas. Most lines have none, and matching this one pattern cost
+    less CPU than four substring searches (duckdb 2.0.1). -#}
+{% macro has_placeholder_field(line) -%}
+    regexp_matches({{ line }}, ',[ -]*-[ -]*,')
+{%- endmacro %}
+
+
+{#- Return the line with every placeholder field between two commas emptied. The rewrite runs
+    twice because one pass cannot empty two placeholders in a row: they share a comma. -#}
 {% macro without_placeholders(line) -%}
-    case
-        when contains({{ line }}, ' -') or contains({{ line }}, '- ')
-            or contains({{ line }}, ',-') or contains({{ line }}, '-,')
-            then regexp_replace(
-                regexp_replace({{ line }}, ',( *-[ -]*),', ',,', 'g'),
-                ',( *-[ -]*),', ',,', 'g'
-            )
-        else {{ line }}
-    end
+    regexp_replace(
+        regexp_replace({{ line }}, ',( *-[ -]*),', ',,', 'g'),
+        ',( *-[ -]*),', ',,', 'g'
+    )
 {%- endmacro %}

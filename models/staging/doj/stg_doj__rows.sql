@@ -2,7 +2,9 @@
 
 with
 
-doj_fields as (
+-- Several CTEs below read these rows. DuckDB would otherwise materialize the split lines, a list
+-- of 95 fields a row, instead of the cleaned columns that chosen_offenses keeps.
+doj_fields as not materialized (
 
     select * from {{ ref('stg_doj__fields') }}
 
@@ -41,6 +43,7 @@ cleaned as (
         upper({{ clean_doj_field('SENT_TIME_DESCR') }}) as sent_time_descr,
         {{ clean_doj_field('COMMENT_TEXT') }} as comment_text,
         has_identifiers,
+        condensed_doj_text,
         sentence_signature,
         row_signature,
     from doj_fields
@@ -62,7 +65,8 @@ described_offenses as (
 ),
 
 -- When the offense is blank or reads SEE COMMENT FOR CHARGE, the charge is in the comment.
-chosen_offenses as (
+-- Two CTEs read these rows, so they are computed once, narrow.
+chosen_offenses as materialized (
 
     select
         *,
@@ -273,6 +277,7 @@ final as (
         comment_text,
         possible_other_p64,
         has_identifiers,
+        condensed_doj_text,
         sentence_signature,
         row_signature,
     from typed_rows
