@@ -1,10 +1,8 @@
 """Resources: the settings of the run being executed, and the dbt command line."""
 
-import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cached_property
-from pathlib import Path
 
 from dagster import AssetExecutionContext, ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
@@ -86,8 +84,11 @@ def dbt_cli_resource(project: DbtProject) -> DbtCliResource:
     """Return the dbt resource, running the dbt installed beside this Python.
 
     DbtCliResource looks for `dbt` on PATH by default, which fails when the command line runs
-    from a virtual environment that is not activated.
+    from a virtual environment that is not activated. A run of the command line started a dbt
+    standby process, whose client script then stands in for `dbt`.
     """
-    return InstalledDbtCliResource(
-        project_dir=project, dbt_executable=str(Path(sys.executable).parent / "dbt")
-    )
+    from orchestration.lib.dbt_standby import INSTALLED_DBT, active_dbt_standby
+
+    standby = active_dbt_standby()
+    executable = standby.executable if standby is not None else INSTALLED_DBT
+    return InstalledDbtCliResource(project_dir=project, dbt_executable=str(executable))

@@ -34,10 +34,12 @@ def execute_run(request: RunRequest, verbose: bool = False) -> None:
     ephemeral Dagster instance, so nothing is written to DAGSTER_HOME. An asset's exception is
     raised again here unchanged.
     """
+    from orchestration.lib.dbt_standby import dbt_standby
     from orchestration.lib.suite_worker import suite_worker
 
-    # Started before Dagster is imported, so the two imports share the two cores.
-    with suite_worker():
+    # Started before Dagster is imported, so the imports of Dagster, Great Expectations and dbt
+    # share the two cores and overlap the load.
+    with suite_worker(), dbt_standby():
         result = _execute_job(request, verbose)
     logger.info("Dagster run %s finished: success=%s", result.run_id, result.success)
 

@@ -1,0 +1,156 @@
+"""A dbt process started with the run, which imports dbt and then waits for the build.
+
+Importing dbt-core and its DuckDB adapter took about 1.3 s before every dbt command (2 cores,
+`python -X importtime`). dagster-dbt starts dbt as a subprocess of its own, so the run starts
+this process beside the suite worker instead, where the import overlaps Dagster's start-up and
+the load. dagster-dbt then runs a small client script in place of `dbt`
+(orchestration/lib/dbt_standby_client.py). The client hands this process its arguments,
+environment, working folder and standard streams, and exits with its exit code.
+
+The standby serves one command, the first one of the run, and exits. A later command, or a
+client that finds no standby, runs the installed dbt itself, so a standby that failed to start
+costs the import and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import socket
+import stat
+import struct
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+CLIENT_SCRIPT = Path(__file__).with_name("dbt_standby_client.py")
+INSTALLED_DBT = Path(sys.executable).parent / "dbt"
+
+_active: DbtStandby | None = None
+
+
+class DbtStandby:
+    """The standby process of one run and the `dbt` script that hands a command to it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.socket_path = folder / "dbt.sock"
+        self.executable = folder / "dbt"
+        # The client needs only the standard library, so Python starts it isolated (-I) and
+        # without site packages (-S), in a few milliseconds.
+        self.executable.write_text(
+            "#!/bin/sh\n"
+            f"exec {shlex.quote(sys.executable)} -I -S {shlex.quote(str(CLIENT_SCRIPT))} "
+            f'{shlex.quote(str(self.socket_path))} {shlex.quote(str(INSTALLED_DBT))} "$@"\n',
+            encoding="utf-8",
+        )
+        self.executable.chmod(stat.S_IRWXU)
+        # The socket listens before the standby starts, so a client that comes early waits
+        # for the import instead of missing the standby. Only the standby keeps it open: when
+        # the standby exits, a client's connection is refused and it runs dbt itself.
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(str(self.socket_path))
+            listener.listen(1)
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "orchestration.lib.dbt_standby", str(listener.fileno())],
+                stdin=subprocess.DEVNULL,
+                pass_fds=[listener.fileno()],
+            )
+        finally:
+            listener.close()
+
+    def wait(self, timeout: float) -> int:
+        """Wait until the standby has served its command and return its exit code."""
+        return self._process.wait(timeout=timeout)
+
+    def close(self) -> None:
+        """Stop the standby if no command used it, and wait for it either way."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait(timeout=30)
+
+
+@contextmanager
+def dbt_standby() -> Iterator[DbtStandby]:
+    """Start a standby for the first dbt command of the job run inside this block."""
+    global _active
+    # The folder contains the socket, which accepts a command to run against the warehouse,
+    # so it is private to the user (mkdtemp creates it with mode 0700).
+    with tempfile.TemporaryDirectory(prefix="clearance-dbt-") as folder:
+        standby = DbtStandby(Path(folder))
+        _active = standby
+        try:
+            yield standby
+        finally:
+            _active = None
+            standby.close()
+
+
+def active_dbt_standby() -> DbtStandby | None:
+    """Return the standby of the job running in this process, if it started one."""
+    return _active
+
+
+def _receive_request(connection: socket.socket) -> tuple[dict, list[int]]:
+    """Read one length-prefixed JSON request and the three file descriptors sent with it."""
+    data, descriptors, _, _ = socket.recv_fds(connection, 65536, 3)
+    if len(data) < 4:
+        raise ConnectionError("the dbt client closed the connection before its request")
+    (length,) = struct.unpack("!I", data[:4])
+    payload = data[4:]
+    while len(payload) < length:
+        chunk = connection.recv(length - len(payload))
+        if not chunk:
+            raise ConnectionError("the dbt client closed the connection during its request")
+        payload += chunk
+    return json.loads(payload), descriptors
+
+
+def _run_dbt(request: dict) -> int:
+    from dbt.cli.main import cli
+
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    sys.argv = ["dbt", *request["args"]]
+    try:
+        cli()
+    except SystemExit as exit_request:
+        code = exit_request.code
+        if code is None:
+            return 0
+        return code if isinstance(code, int) else 1
+    return 0
+
+
+def main() -> None:
+    """Import dbt, then run the first command that a client sends, as dbt's own script would."""
+    listener = socket.socket(fileno=int(sys.argv[1]))
+    import dbt.adapters.duckdb  # noqa: F401  (the slow imports this process exists for)
+    import dbt.cli.main  # noqa: F401
+
+    connection, _ = listener.accept()
+    # One command only: a second client's connection is refused, and it runs dbt itself.
+    listener.close()
+    request, descriptors = _receive_request(connection)
+    connection.sendall(f"pid {os.getpid()}\n".encode())
+    for target, descriptor in zip((0, 1, 2), descriptors, strict=True):
+        os.dup2(descriptor, target)
+        os.close(descriptor)
+    # dagster-dbt reads dbt's log lines as they come, as it would from an unbuffered dbt.
+    sys.stdout.reconfigure(line_buffering=True, write_through=True)
+    sys.stderr.reconfigure(line_buffering=True, write_through=True)
+    code = _run_dbt(request)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    connection.sendall(f"exit {code}\n".encode())
+    # Unwinding dbt's modules takes longer than the command's own work on a small run.
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    main()

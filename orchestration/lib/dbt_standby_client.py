@@ -1,0 +1,62 @@
+"""Run one dbt command in the run's standby process (orchestration/lib/dbt_standby.py).
+
+Usage: dbt_standby_client.py SOCKET INSTALLED_DBT [DBT ARGUMENTS ...]
+
+dagster-dbt starts this script in place of `dbt`. It sends the standby its arguments, working
+folder, environment and standard streams, forwards SIGINT and SIGTERM to it, and exits with its
+exit code. When no standby accepts the command, the script replaces itself with the installed
+dbt, so the command runs either way. Only the standard library is imported, because Python
+starts this script without site packages.
+"""
+
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+
+
+def _run_installed_dbt(installed_dbt: str, arguments: list[str]) -> None:
+    os.execv(installed_dbt, [installed_dbt, *arguments])
+
+
+def main() -> int:
+    socket_path, installed_dbt, arguments = sys.argv[1], sys.argv[2], sys.argv[3:]
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(socket_path)
+    except OSError:
+        _run_installed_dbt(installed_dbt, arguments)
+
+    request = json.dumps({"args": arguments, "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
+    try:
+        socket.send_fds(connection, [struct.pack("!I", len(request)) + request], [0, 1, 2])
+    except OSError:
+        # The standby took its one command already, or stopped: dbt runs here instead.
+        connection.close()
+        _run_installed_dbt(installed_dbt, arguments)
+
+    replies = connection.makefile("r", encoding="ascii")
+    first = replies.readline().split()
+    if len(first) != 2 or first[0] != "pid":
+        sys.stderr.write("dbt standby: no reply from the standby process; running dbt here\n")
+        connection.close()
+        _run_installed_dbt(installed_dbt, arguments)
+    standby_pid = int(first[1])
+
+    def forward(signal_number: int, _frame: object) -> None:
+        os.kill(standby_pid, signal_number)
+
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
+
+    last = replies.readline().split()
+    if len(last) == 2 and last[0] == "exit":
+        return int(last[1])
+    sys.stderr.write(f"dbt standby: process {standby_pid} ended without an exit code\n")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The dbt standby process and the client script that dagster-dbt runs in place of `dbt`."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from orchestration.lib.dbt_standby import INSTALLED_DBT, active_dbt_standby, dbt_standby
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+
+
+def run_dbt(executable: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    # dagster-dbt starts dbt this way: output and errors on one pipe, in the project folder.
+    return subprocess.run(
+        [str(executable), *arguments],
+        cwd=PROJECT_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_standby_runs_the_first_command() -> None:
+    installed = run_dbt(INSTALLED_DBT, "--version")
+
+    with dbt_standby() as standby:
+        assert active_dbt_standby() is standby
+        through_standby = run_dbt(standby.executable, "--version")
+        # The standby ran the command itself, so it has exited with the command's code.
+        assert standby.wait(timeout=30) == 0
+
+    assert active_dbt_standby() is None
+    assert through_standby.returncode == 0
+    assert through_standby.stdout == installed.stdout
+
+
+def test_standby_passes_the_exit_code_back() -> None:
+    with dbt_standby() as standby:
+        failed = run_dbt(standby.executable, "no-such-command")
+        assert standby.wait(timeout=30) == 2
+
+    assert failed.returncode == 2
+    assert "No such command" in failed.stdout
+
+
+def test_second_command_runs_installed_dbt() -> None:
+    with dbt_standby() as standby:
+        first = run_dbt(standby.executable, "--version")
+        second = run_dbt(standby.executable, "--version")
+
+    assert first.returncode == 0
+    assert second.returncode == 0
+    assert second.stdout == first.stdout
+
+
+def test_client_without_standby_runs_installed_dbt(tmp_path: Path) -> None:
+    with dbt_standby() as standby:
+        executable = standby.executable.read_text(encoding="utf-8")
+    # The standby's folder and socket are gone. Only a copy of its script remains.
+    orphan = tmp_path / "dbt"
+    orphan.write_text(executable, encoding="utf-8")
+    orphan.chmod(0o700)
+
+    result = run_dbt(orphan, "--version")
+
+    assert result.returncode == 0
+    assert "Core:" in result.stdout
