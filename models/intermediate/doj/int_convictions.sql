@@ -1,7 +1,3 @@
--- One DuckDB thread for this model: with two, the hash joins of its final select ran out of
--- memory under a 2 GB limit on a 5,000,000-row run (12.9 s single-threaded, duckdb 2.0.1).
-{{ config(pre_hook="set threads = 1", post_hook="reset threads") }}
-
 with
 
 -- Several CTEs read this one, and DuckDB would otherwise copy every column of every row into
