@@ -8,11 +8,13 @@ subjects as (
     select * from {{ ref('int_subjects') }}
 ),
 
-conviction_facts as (
+-- Two CTEs read each of these two tables, and scanning a table twice costs less than buffering
+-- one scan for both.
+conviction_facts as not materialized (
     select * from {{ ref('int_prop64_conviction_facts') }}
 ),
 
-policy_decisions as (
+policy_decisions as not materialized (
     select * from {{ ref('int_policy_decisions') }}
 ),
 
