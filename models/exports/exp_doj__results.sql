@@ -52,20 +52,30 @@ county_prop64_convictions as (
     where convictions.is_prop64 and convictions.is_in_run_county
 ),
 
+-- Years are days / 365.25, as the 2019 statewide tool printed them. A partial date is a range,
+-- so it gives a shortest and a longest time since, each printed once here.
 conviction_years as (
     select
-        county_prop64_convictions.conviction_id,
-        -- Years are days / 365.25, as the 2019 statewide tool printed them. A partial date is
-        -- a range, so it gives a shortest and a longest time since.
-        date_diff('day', county_prop64_convictions.disposition_date_end, run.compute_date)
-        / 365.25 as years_since_conviction_min,
-        date_diff('day', county_prop64_convictions.disposition_date_start, run.compute_date)
-        / 365.25 as years_since_conviction_max,
-        date_diff('day', subjects.latest_conviction_date_end, run.compute_date)
-        / 365.25 as years_since_any_conviction_min,
-        date_diff('day', subjects.latest_conviction_date_start, run.compute_date)
-        / 365.25 as years_since_any_conviction_max,
+        county_prop64_convictions.*,
+        subjects.conviction_count,
+        subjects.super_strike_sections,
+        subjects.pc290_sections,
+        subjects.pc290_registration_date_start,
         subjects.has_undated_conviction,
+        subjects.prop64_conviction_count,
+        subjects.hs_11357_count,
+        subjects.hs_11358_count,
+        subjects.hs_11359_count,
+        subjects.hs_11360_count,
+        subjects.is_deceased,
+        printf('%.1f', date_diff('day', county_prop64_convictions.disposition_date_end, run.compute_date) / 365.25)
+            as years_since_conviction_min_text,
+        printf('%.1f', date_diff('day', county_prop64_convictions.disposition_date_start, run.compute_date) / 365.25)
+            as years_since_conviction_max_text,
+        printf('%.1f', date_diff('day', subjects.latest_conviction_date_end, run.compute_date) / 365.25)
+            as years_since_any_conviction_min_text,
+        printf('%.1f', date_diff('day', subjects.latest_conviction_date_start, run.compute_date) / 365.25)
+            as years_since_any_conviction_max_text,
     from county_prop64_convictions
     inner join subjects
         on county_prop64_convictions.subject_id = subjects.subject_id
@@ -74,69 +84,53 @@ conviction_years as (
 
 formatted_convictions as (
     select
-        county_prop64_convictions.conviction_id,
-        county_prop64_convictions.first_load_id,
-        county_prop64_convictions.first_line_number,
-        coalesce(county_prop64_convictions.case_numbers, '-') as case_number,
-        cast(subjects.conviction_count as varchar) as convictions_on_record,
-        coalesce(county_prop64_convictions.possible_other_p64, '-') as possible_other_p64_charges,
+        conviction_id,
+        first_load_id,
+        first_line_number,
+        coalesce(case_numbers, '-') as case_number,
+        cast(conviction_count as varchar) as convictions_on_record,
+        coalesce(possible_other_p64, '-') as possible_other_p64_charges,
         -- Prop 64 took effect on 9 November 2016 and applies to conduct before that day, so
         -- the column reads the conduct date (arrest date, else disposition date).
         case
-            when county_prop64_convictions.conduct_date_start >= date '2016-11-09' then 'Y'
-            when county_prop64_convictions.conduct_date_end < date '2016-11-09' then 'N'
+            when conduct_date_start >= date '2016-11-09' then 'Y'
+            when conduct_date_end < date '2016-11-09' then 'N'
             else 'Unknown'
         end as occurred_after_prop64,
-        coalesce(subjects.super_strike_sections, '-') as superstrike_code_sections,
-        coalesce(subjects.pc290_sections, '-') as pc290_code_sections,
+        coalesce(super_strike_sections, '-') as superstrike_code_sections,
+        coalesce(pc290_sections, '-') as pc290_code_sections,
         case
-            when subjects.pc290_registration_date_start is not null then 'Y' else 'N'
+            when pc290_registration_date_start is not null then 'Y' else 'N'
         end as pc290_registration,
         -- A partial date keeps the DOJ file's own convention of 00 for the unknown day or month.
-        case county_prop64_convictions.disposition_date_precision
-            when 'day' then strftime(county_prop64_convictions.disposition_date_start, '%m/%d/%Y')
-            when 'month' then strftime(county_prop64_convictions.disposition_date_start, '%m/00/%Y')
-            when 'year' then strftime(county_prop64_convictions.disposition_date_start, '00/00/%Y')
+        case disposition_date_precision
+            when 'day' then strftime(disposition_date_start, '%m/%d/%Y')
+            when 'month' then strftime(disposition_date_start, '%m/00/%Y')
+            when 'year' then strftime(disposition_date_start, '00/00/%Y')
             else 'Unknown'
         end as date_of_conviction,
         case
-            when conviction_years.years_since_conviction_min is null then 'Unknown'
-            when
-                printf('%.1f', conviction_years.years_since_conviction_min)
-                = printf('%.1f', conviction_years.years_since_conviction_max)
-                then printf('%.1f', conviction_years.years_since_conviction_min)
-            else
-                printf('%.1f', conviction_years.years_since_conviction_min)
-                || '-'
-                || printf('%.1f', conviction_years.years_since_conviction_max)
+            when years_since_conviction_min_text is null then 'Unknown'
+            when years_since_conviction_min_text = years_since_conviction_max_text then years_since_conviction_min_text
+            else years_since_conviction_min_text || '-' || years_since_conviction_max_text
         end as years_since_this_conviction,
         -- An undated conviction could be the latest one, so the time since any conviction is
         -- then unknown rather than the time since the latest dated one.
         case
-            when conviction_years.has_undated_conviction then 'Unknown'
-            when conviction_years.years_since_any_conviction_min is null then 'Unknown'
-            when
-                printf('%.1f', conviction_years.years_since_any_conviction_min)
-                = printf('%.1f', conviction_years.years_since_any_conviction_max)
-                then printf('%.1f', conviction_years.years_since_any_conviction_min)
-            else
-                printf('%.1f', conviction_years.years_since_any_conviction_min)
-                || '-'
-                || printf('%.1f', conviction_years.years_since_any_conviction_max)
+            when has_undated_conviction then 'Unknown'
+            when years_since_any_conviction_min_text is null then 'Unknown'
+            when years_since_any_conviction_min_text = years_since_any_conviction_max_text then years_since_any_conviction_min_text
+            else years_since_any_conviction_min_text || '-' || years_since_any_conviction_max_text
         end as years_since_any_conviction,
-        cast(subjects.prop64_conviction_count as varchar) as prop64_conviction_count,
-        cast(subjects.hs_11357_count as varchar) as hs_11357_conviction_count,
-        cast(subjects.hs_11358_count as varchar) as hs_11358_conviction_count,
-        cast(subjects.hs_11359_count as varchar) as hs_11359_conviction_count,
-        cast(subjects.hs_11360_count as varchar) as hs_11360_conviction_count,
-        case when subjects.is_deceased then 'Deceased' else '-' end as deceased,
-        county_prop64_convictions.determination as eligibility_determination,
-        county_prop64_convictions.reason as eligibility_reason,
-    from county_prop64_convictions
-    inner join subjects
-        on county_prop64_convictions.subject_id = subjects.subject_id
-    inner join conviction_years
-        on county_prop64_convictions.conviction_id = conviction_years.conviction_id
+        cast(prop64_conviction_count as varchar) as prop64_conviction_count,
+        cast(hs_11357_count as varchar) as hs_11357_conviction_count,
+        cast(hs_11358_count as varchar) as hs_11358_conviction_count,
+        cast(hs_11359_count as varchar) as hs_11359_conviction_count,
+        cast(hs_11360_count as varchar) as hs_11360_conviction_count,
+        case when is_deceased then 'Deceased' else '-' end as deceased,
+        determination as eligibility_determination,
+        reason as eligibility_reason,
+    from conviction_years
 ),
 
 final as (

@@ -50,6 +50,14 @@ listed_offense_sections as (
     from convictions
 ),
 
+-- The CTEs below read only PC 186.22 and the sections on some list, and most sections are on
+-- none, so the others are dropped before removing duplicates and joining.
+matchable_sections as (
+    select list_entries.section from list_entries
+    union
+    select '186.22' as section
+),
+
 conviction_sections as materialized (
     -- A text charging two sections (`484(A)/490.5 PC`, `136.1 186.22(B)(4) PC`) lists both. The
     -- primary section is added too, so a row whose list is empty still matches.
@@ -60,7 +68,7 @@ conviction_sections as materialized (
         section,
         coalesce(subsections, '') as subsections,
     from convictions
-    where section is not null
+    where section in (select matchable_sections.section from matchable_sections)
     union
     select
         subject_id,
@@ -69,7 +77,7 @@ conviction_sections as materialized (
         section,
         coalesce(subsections, '') as subsections,
     from listed_offense_sections
-    where section is not null
+    where section in (select matchable_sections.section from matchable_sections)
 ),
 
 gang_enhancement_counts as (

@@ -1,6 +1,8 @@
 with
 
-convictions as (
+-- Three CTEs read the convictions, and scanning the table three times costs less than
+-- buffering one scan for all three.
+convictions as not materialized (
     select * from {{ ref('int_convictions') }}
 ),
 

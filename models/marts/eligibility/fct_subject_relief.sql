@@ -8,11 +8,13 @@ subjects as (
     select * from {{ ref('int_subjects') }}
 ),
 
-conviction_facts as (
+-- Two CTEs read each of these two tables, and scanning a table twice costs less than buffering
+-- one scan for both.
+conviction_facts as not materialized (
     select * from {{ ref('int_prop64_conviction_facts') }}
 ),
 
-policy_decisions as (
+policy_decisions as not materialized (
     select * from {{ ref('int_policy_decisions') }}
 ),
 
@@ -31,6 +33,11 @@ county_subjects as (
 
 -- Impact counts every conviction of a subject with a Prop 64 conviction in the county, in
 -- every county, because a background check shows them all.
+--
+-- Seven years is the look-back window background-check companies use. A conviction is surely
+-- in it when its whole date range falls in the seven years before the compute date, and may be
+-- in it when the range touches them or the date is missing. The window does not depend on the
+-- policy, so it is worked out here, once per conviction.
 subject_convictions as (
     select
         convictions.conviction_id,
@@ -38,15 +45,24 @@ subject_convictions as (
         convictions.cycle_number,
         convictions.is_felony,
         convictions.is_related_charge,
-        convictions.disposition_date_start,
-        convictions.disposition_date_end,
+        convictions.disposition_date_start > {{ subtract_calendar_years('run.compute_date', 7) }}
+            and convictions.disposition_date_end <= run.compute_date
+            as is_surely_in_last_7_years,
+        convictions.disposition_date_start is null
+            or (
+                convictions.disposition_date_end > {{ subtract_calendar_years('run.compute_date', 7) }}
+                and convictions.disposition_date_start <= run.compute_date
+            )
+            as may_be_in_last_7_years,
     from convictions
     inner join county_subjects
         on convictions.subject_id = county_subjects.subject_id
+    cross join run
 ),
 
 -- Cycles in which the policy dismisses a Prop 64 conviction. A policy whose scope takes in
--- related charges also dismisses the related-charge convictions of those cycles.
+-- related charges also dismisses the related-charge convictions of those cycles, and only
+-- those policies read this CTE.
 dismissed_prop64_cycles as (
     select distinct
         policy_decisions.policy_name,
@@ -55,7 +71,13 @@ dismissed_prop64_cycles as (
     from policy_decisions
     inner join conviction_facts
         on policy_decisions.conviction_id = conviction_facts.conviction_id
-    where policy_decisions.determination = 'Eligible for Dismissal'
+    where
+        policy_decisions.determination = 'Eligible for Dismissal'
+        and policy_decisions.policy_name in (
+            select policies.policy_name
+            from policies
+            where policies.policy_scope = 'prop64_and_related'
+        )
 ),
 
 conviction_relief as (
@@ -63,8 +85,8 @@ conviction_relief as (
         policies.policy_name,
         subject_convictions.subject_id,
         subject_convictions.is_felony,
-        subject_convictions.disposition_date_start,
-        subject_convictions.disposition_date_end,
+        subject_convictions.is_surely_in_last_7_years,
+        subject_convictions.may_be_in_last_7_years,
         case
             when policy_decisions.determination = 'Eligible for Dismissal' then 'dismissed'
             when policy_decisions.determination = 'Eligible for Reduction' then 'reduced'
@@ -90,44 +112,25 @@ conviction_relief as (
         and subject_convictions.cycle_number = dismissed_prop64_cycles.cycle_number
 ),
 
--- Seven years is the look-back window background-check companies use. A conviction is surely
--- in it when its whole date range falls in the seven years before the compute date, and may be
--- in it when the range touches them or the date is missing.
-conviction_windows as (
-    select
-        conviction_relief.*,
-        conviction_relief.disposition_date_start > {{ subtract_calendar_years('run.compute_date', 7) }}
-            and conviction_relief.disposition_date_end <= run.compute_date
-            as is_surely_in_last_7_years,
-        conviction_relief.disposition_date_start is null
-            or (
-                conviction_relief.disposition_date_end > {{ subtract_calendar_years('run.compute_date', 7) }}
-                and conviction_relief.disposition_date_start <= run.compute_date
-            )
-            as may_be_in_last_7_years,
-    from conviction_relief
-    cross join run
-),
-
 subject_measures as (
     select
-        conviction_windows.policy_name,
-        conviction_windows.subject_id,
+        conviction_relief.policy_name,
+        conviction_relief.subject_id,
         count(*) as conviction_count,
-        count_if(conviction_windows.relief = 'dismissed') as dismissed_conviction_count,
-        count_if(conviction_windows.relief = 'reduced') as reduced_conviction_count,
-        count_if(conviction_windows.is_dismissed_related_charge) as dismissed_related_charge_count,
-        bool_or(conviction_windows.relief <> 'none') as has_some_relief,
-        coalesce(bool_or(conviction_windows.is_felony), false) as had_felony,
+        count_if(conviction_relief.relief = 'dismissed') as dismissed_conviction_count,
+        count_if(conviction_relief.relief = 'reduced') as reduced_conviction_count,
+        count_if(conviction_relief.is_dismissed_related_charge) as dismissed_related_charge_count,
+        bool_or(conviction_relief.relief <> 'none') as has_some_relief,
+        coalesce(bool_or(conviction_relief.is_felony), false) as had_felony,
         -- A conviction of unknown level left without relief may be a felony.
-        bool_and(conviction_windows.relief <> 'none' or conviction_windows.is_felony = false)
+        bool_and(conviction_relief.relief <> 'none' or conviction_relief.is_felony = false)
             as has_no_possible_felony_left,
-        bool_and(conviction_windows.relief = 'dismissed') as has_no_conviction_left,
-        coalesce(bool_or(conviction_windows.is_surely_in_last_7_years), false) as had_conviction_last_7_years,
-        bool_and(conviction_windows.relief = 'dismissed' or not conviction_windows.may_be_in_last_7_years)
+        bool_and(conviction_relief.relief = 'dismissed') as has_no_conviction_left,
+        coalesce(bool_or(conviction_relief.is_surely_in_last_7_years), false) as had_conviction_last_7_years,
+        bool_and(conviction_relief.relief = 'dismissed' or not conviction_relief.may_be_in_last_7_years)
             as has_every_recent_conviction_dismissed,
-    from conviction_windows
-    group by conviction_windows.policy_name, conviction_windows.subject_id
+    from conviction_relief
+    group by conviction_relief.policy_name, conviction_relief.subject_id
 ),
 
 subject_ages as (
