@@ -43,6 +43,24 @@
 {%- endmacro %}
 
 
+{#- Return the DOJ part of an All_Results_Condensed.csv line from `fields`, a line split by
+    raw.doj_fields(): the condensed columns as written, quotes kept, joined by commas. -#}
+{% macro condensed_doj_text(fields) -%}
+    replace(
+        array_to_string(
+            list_select({{ fields }}, [
+                {%- for column in doj_condensed_columns() -%}
+                {{ doj_columns().index(column) + 1 }}{{ ", " if not loop.last }}
+                {%- endfor -%}
+            ]),
+            ','
+        ),
+        chr(13),
+        ','
+    )
+{%- endmacro %}
+
+
 {#- Return the value of the DOJ column `name` from `fields`, a line split by raw.doj_fields():
     the field with its quotes removed, or '' when it is empty. -#}
 {% macro doj_field(name, fields='doj_fields') -%}
