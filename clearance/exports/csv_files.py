@@ -2,8 +2,7 @@
 
 Each export line is built as text: the DOJ line as it was loaded, with the identifier fields
 emptied, then the 18 appended fields. Copying the stored line spares splitting and quoting
-again the 95 fields of every row, which took most of the export time on large files. The
-condensed file starts from the 20 fields that staging cut from each line while splitting it.
+again the 95 fields of every row, which took most of the export time on large files.
 """
 
 from __future__ import annotations
@@ -71,14 +70,28 @@ def blanking_regex(columns: tuple[str, ...] = DOJ_COLUMNS) -> tuple[str, str]:
     return "".join(pattern), "".join(replacement)
 
 
-def _doj_text_sql() -> str:
+def _doj_text_sql(layout: CsvLayout) -> str:
     """Return the expression of the DOJ part of an export line, from doj_lines.line."""
-    # The regular expression costs about 2 s of CPU per million lines, so lines without an
-    # identifier are copied as they are.
-    pattern, replacement = blanking_regex()
+    if layout.doj_columns == DOJ_COLUMNS:
+        # The regular expression costs about 2 s of CPU per million lines, so lines without an
+        # identifier are copied as they are.
+        pattern, replacement = blanking_regex()
+        return (
+            "case when appended.has_identifiers then regexp_replace(doj_lines.line, "
+            f"{_sql_string(pattern)}, {_sql_string(replacement)}) else doj_lines.line end"
+        )
+    # Other layouts were cut from the stored lines by create_cut_lines.
+    return "doj_lines.line"
+
+
+def _cut_line_sql(layout: CsvLayout) -> str:
+    """Return the expression that keeps a layout's DOJ columns of a stored line, as written."""
+    assert not set(layout.doj_columns) & BLANKED_COLUMNS
+    positions = ", ".join(str(DOJ_COLUMNS.index(name) + 1) for name in layout.doj_columns)
+    # Fields come back as written, quotes included, with their marked commas restored.
     return (
-        "case when appended.has_identifiers then regexp_replace(doj_lines.line, "
-        f"{_sql_string(pattern)}, {_sql_string(replacement)}) else doj_lines.line end"
+        f"replace(array_to_string(list_select(raw.doj_fields(line), [{positions}]), ','), "
+        "chr(13), ',')"
     )
 
 
@@ -92,17 +105,16 @@ def _csv_field_sql(expression: str) -> str:
     )
 
 
-# Per line of the run, in input order: whether it has identifiers to empty, its condensed DOJ
-# text, and the 18 appended fields as CSV text, or null when all of them are blank. Sorting these
-# rows (a fifth of a line each in the benchmark file) fits the run's DuckDB memory limit, while
-# sorting the whole export lines did not on a million-line file.
+# Per line of the run, in input order: whether it has identifiers to empty, and the 18 appended
+# fields as CSV text, or null when all of them are blank. Sorting these narrow rows is cheap,
+# while sorting the export lines themselves needed more memory than the run's DuckDB limit on a
+# million-line file.
 CREATE_APPENDED_FIELDS_SQL = """
 create or replace temp table export_appended_fields as
 select
     doj_rows.file_order,
     doj_rows.line_number,
     doj_rows.has_identifiers,
-    doj_rows.condensed_doj_text,
     coalesce(results.is_prop64_conviction_row, false) as is_prop64_conviction_row,
     {appended} as appended_fields,
 from staging.stg_doj__rows as doj_rows
@@ -124,23 +136,30 @@ def create_appended_fields(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _condensed_query(layout: CsvLayout) -> str:
-    """Build the select of All_Results_Condensed.csv, its header first, in input order.
+def create_cut_lines(
+    con: duckdb.DuckDBPyConnection, layout: CsvLayout, run_files: list[tuple[int, str]]
+) -> None:
+    """Create the temp table export_cut_lines: each stored line cut to the layout's columns.
 
-    Staging cut each line's condensed DOJ text, and export_appended_fields holds it already in
-    input order, so no stored line is read. DuckDB keeps the row order of a scan of one table.
+    Splitting lines is the costly part of a cut. The positional join of results_query runs on
+    one thread, so the lines are cut first by a scan that DuckDB runs on every thread and that
+    keeps their order.
     """
-    assert layout.doj_columns == CONDENSED_DOJ_COLUMNS
-    header = ",".join([*layout.doj_columns, *(name for name, _ in ELIGIBILITY_COLUMNS)])
-    blank_appended = "," * (len(ELIGIBILITY_COLUMNS) - 1)
-    return f"""
-(select {_sql_string(header)} as line)
-union all
-(
-    select condensed_doj_text || ',' || coalesce(appended_fields, '{blank_appended}')
-    from export_appended_fields
-)
-"""
+    selects = [
+        f"select {int(file_order)} as file_order, line_number, {_cut_line_sql(layout)} as line "
+        f"from raw.doj_lines where load_id = {_sql_string(load_id)}"
+        for file_order, load_id in run_files
+    ]
+    con.execute(
+        "create or replace temp table export_cut_lines as "
+        + "\nunion all\n".join(f"({select})" for select in selects)
+    )
+
+
+def _lines_sql(layout: CsvLayout, file_order: int, load_id: str) -> str:
+    if layout.doj_columns == DOJ_COLUMNS:
+        return f"select line_number, line from raw.doj_lines where load_id = {_sql_string(load_id)}"
+    return f"select line_number, line from export_cut_lines where file_order = {int(file_order)}"
 
 
 def results_query(layout: CsvLayout, run_files: list[tuple[int, str]]) -> str:
@@ -153,7 +172,6 @@ def results_query(layout: CsvLayout, run_files: list[tuple[int, str]]) -> str:
     compared on every row, so lines stored out of order fail the export instead of pairing
     a line with another line's fields.
     """
-    assert layout.doj_columns == DOJ_COLUMNS
     header = ",".join([*layout.doj_columns, *(name for name, _ in ELIGIBILITY_COLUMNS)])
     blank_appended = "," * (len(ELIGIBILITY_COLUMNS) - 1)
     where = "where appended.is_prop64_conviction_row" if layout.prop64_conviction_rows_only else ""
@@ -167,10 +185,10 @@ select
             'export lines out of step with their appended fields at line '
             || doj_lines.line_number || ' of load {load_id}'
         )
-        else {_doj_text_sql()} || ',' || coalesce(appended.appended_fields, '{blank_appended}')
+        else {_doj_text_sql(layout)} || ',' || coalesce(appended.appended_fields, '{blank_appended}')
     end
 from (
-    select line_number, line from raw.doj_lines where load_id = {_sql_string(load_id)}
+    {_lines_sql(layout, file_order, load_id)}
 ) as doj_lines
 positional join (
     select line_number, has_identifiers, is_prop64_conviction_row, appended_fields
@@ -193,16 +211,15 @@ def write_csv(
 
     create_appended_fields must have run on the connection first.
     """
-    if layout.doj_columns == DOJ_COLUMNS:
-        query = results_query(layout, run_files)
-    else:
-        query = _condensed_query(layout)
+    if layout.doj_columns != DOJ_COLUMNS:
+        create_cut_lines(con, layout, run_files)
     # Each value is a finished CSV line, so the writer must neither quote nor escape it.
     copy = (
-        f"copy ({query}) to {_sql_string(str(path))} "
+        f"copy ({results_query(layout, run_files)}) to {_sql_string(str(path))} "
         "(format csv, header false, quote '', escape '', delimiter chr(31))"
     )
     row = con.execute(copy).fetchone()
     rows_written = int(row[0]) - 1 if row else 0
+    con.execute("drop table if exists export_cut_lines")
     logger.info("Wrote %s: %d rows", path.name, rows_written)
     return rows_written

@@ -31,36 +31,6 @@
 {%- endmacro %}
 
 
-{#- The DOJ columns of All_Results_Condensed.csv, in its order. CONDENSED_DOJ_COLUMNS in
-    clearance/exports/layouts.py holds the same names, and a test checks that the two agree. -#}
-{% macro doj_condensed_columns() -%}
-    {{- return([
-        'CII_NUMBER', 'PRI_NAME', 'GENDER', 'PRI_DOB', 'RACE_DESCR', 'CYC_DATE', 'STP_EVENT_DATE',
-        'STP_ORI_DESCR', 'STP_ORI_CNTY_NAME', 'DISP_DATE', 'OFN', 'OFFENSE_DESCR', 'DISP_DESCR',
-        'CONV_STAT_DESCR', 'SENT_LOC_DESCR', 'SENT_LENGTH', 'SENT_TIME_CODE', 'CYC_AGE',
-        'COMMENT_TEXT', 'END_OF_REC',
-    ]) -}}
-{%- endmacro %}
-
-
-{#- Return the DOJ part of an All_Results_Condensed.csv line from `fields`, a line split by
-    raw.doj_fields(): the condensed columns as written, quotes kept, joined by commas. -#}
-{% macro condensed_doj_text(fields) -%}
-    replace(
-        array_to_string(
-            list_select({{ fields }}, [
-                {%- for column in doj_condensed_columns() -%}
-                {{ doj_columns().index(column) + 1 }}{{ ", " if not loop.last }}
-                {%- endfor -%}
-            ]),
-            ','
-        ),
-        chr(13),
-        ','
-    )
-{%- endmacro %}
-
-
 {#- Return the value of the DOJ column `name` from `fields`, a line split by raw.doj_fields():
     the field with its quotes removed, or '' when it is empty. -#}
 {% macro doj_field(name, fields='doj_fields') -%}

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 from clearance.doj_layout import BLANKED_COLUMNS, DOJ_COLUMNS
-from clearance.exports.layouts import CONDENSED_DOJ_COLUMNS
 
 MACRO_FILE = Path(__file__).resolve().parents[2] / "macros" / "staging" / "doj_columns.sql"
 
@@ -22,10 +21,3 @@ def test_dbt_macro_lists_the_identifier_columns() -> None:
     start = text.index("macro doj_identifier_columns()")
     body = text[start : text.index("endmacro", start)]
     assert set(re.findall(r"'([A-Z_]+)'", body)) == BLANKED_COLUMNS
-
-
-def test_dbt_macro_lists_the_condensed_columns_in_order() -> None:
-    text = MACRO_FILE.read_text(encoding="utf-8")
-    start = text.index("macro doj_condensed_columns()")
-    body = text[start : text.index("endmacro", start)]
-    assert tuple(re.findall(r"'([A-Z_]+)'", body)) == CONDENSED_DOJ_COLUMNS

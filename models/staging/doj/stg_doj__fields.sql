@@ -37,10 +37,9 @@ run_lines as (
 
 ),
 
--- Each line is split after the join, so only the run's own lines are split. The fields that
--- staging reads and hashes have their placeholders emptied first, so that two rows differing only
--- in where the DOJ wrote `  -  ` for nothing have one signature: otherwise a sentence part would
--- read as a conflicting repeat.
+-- Each line is split once, after the join, so only the run's own lines are split. Placeholders
+-- are emptied first, so that two rows differing only in where the DOJ wrote `  -  ` for nothing
+-- have one signature: otherwise a sentence part would read as a conflicting repeat.
 run_rows as (
 
     select
@@ -48,11 +47,10 @@ run_rows as (
         run_lines.line_number,
         run_lines.file_order,
         run_lines.row_order,
-        doj_lines.line,
-        {{ has_placeholder_field('doj_lines.line') }} as has_placeholders,
         raw.doj_fields(
             case
-                when has_placeholders then {{ without_placeholders('doj_lines.line') }}
+                when {{ has_placeholder_field('doj_lines.line') }}
+                    then {{ without_placeholders('doj_lines.line') }}
                 else doj_lines.line
             end
         ) as doj_fields,
@@ -90,13 +88,6 @@ final as (
             {{ "or " if not loop.first }}doj_fields[{{ doj_columns().index(column) + 1 }}] <> ''
             {%- endfor %}
         ) as has_identifiers,
-        -- The DOJ part of an All_Results_Condensed.csv line, its fields as written in the file:
-        -- only the few lines with a placeholder are split again for it. Cutting it here reuses
-        -- this split, where the exports split every line again before.
-        case
-            when has_placeholders then {{ condensed_doj_text('raw.doj_fields(line)') }}
-            else {{ condensed_doj_text('doj_fields') }}
-        end as condensed_doj_text,
         {{ hash_doj_columns(doj_non_sentence_columns()) }} as sentence_signature,
         -- Extending the sentence signature with the sentence columns hashes each field once.
         {{ hash_doj_columns(doj_sentence_columns(), 'sentence_signature') }} as row_signature,

@@ -51,7 +51,6 @@ cleaned as (
         upper({{ clean_doj_field('SENT_TIME_DESCR') }}) as sent_time_descr,
         {{ clean_doj_field('COMMENT_TEXT') }} as comment_text,
         has_identifiers,
-        condensed_doj_text,
         sentence_signature,
         row_signature,
     from doj_fields
@@ -285,7 +284,6 @@ final as (
         comment_text,
         possible_other_p64,
         has_identifiers,
-        condensed_doj_text,
         sentence_signature,
         row_signature,
     from typed_rows
