@@ -54,13 +54,21 @@ def load_doj_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) 
     """
     scans = [scan_doj_file(Path(path).resolve()) for path in paths]
     create_raw_schema(con)
-    con.execute("begin transaction")
+    # DuckDB's default string compression analyses every line before writing it, which took
+    # about 2 s per million lines (duckdb 2.0.1, 2 cores). zstd took 0.6 s and still compresses.
+    # The setting is not transactional, so it is set and reset outside the transaction, where
+    # an aborted transaction cannot make the reset fail and hide the load's own error.
+    con.execute("set force_compression = 'zstd'")
     try:
-        loaded = [_load_or_reuse(con, scan) for scan in scans]
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
+        con.execute("begin transaction")
+        try:
+            loaded = [_load_or_reuse(con, scan) for scan in scans]
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
+    finally:
+        con.execute("reset force_compression")
     return loaded
 
 
@@ -150,8 +158,7 @@ def _store_lines(
     """Store every data line of source in the work table raw.doj_load_lines; return the count."""
     header_lines = 1 if scan.has_header else 0
     try:
-        _with_zstd(
-            con,
+        con.execute(
             line_parsing.CREATE_WORK_LINES_SQL,
             {
                 "path": str(source),
@@ -201,7 +208,7 @@ def _insert_checked_lines(
     )
     (rejected,) = con.execute("select count(*) from doj_rejected").fetchone()
     if not rejected:
-        _with_zstd(con, line_parsing.INSERT_ALL_LINES_SQL, {"load_id": load_id})
+        con.execute(line_parsing.INSERT_ALL_LINES_SQL, {"load_id": load_id})
         return 0
     first_line_number = 2 if scan.has_header else 1
     (rejected_lines,) = con.execute(
@@ -210,8 +217,7 @@ def _insert_checked_lines(
             last_line_number=first_line_number + lines_stored - 1,
         )
     ).fetchone()
-    _with_zstd(
-        con,
+    con.execute(
         line_parsing.INSERT_GOOD_LINES_SQL,
         {
             "load_id": load_id,
@@ -220,16 +226,6 @@ def _insert_checked_lines(
         },
     )
     return rejected
-
-
-def _with_zstd(con: duckdb.DuckDBPyConnection, statement: str, parameters: dict) -> None:
-    # DuckDB's default string compression analyses every line before writing it, which took
-    # about 2 s per million lines (duckdb 2.0.1, 2 cores). zstd took 0.6 s and still compresses.
-    con.execute("set force_compression = 'zstd'")
-    try:
-        con.execute(statement, parameters)
-    finally:
-        con.execute("reset force_compression")
 
 
 def _bom_text(scan: FileScan) -> str:

@@ -56,7 +56,10 @@ def clearance_dbt_project(warehouse: Path) -> DbtProject:
     project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR, target_path=target_path)
     if project.preparer.using_dagster_dev() or manifest_is_stale(project.manifest_path):
         logger.info("Parsing the dbt project into %s", target_path)
-        dbt_cli_resource(project).cli(["parse", "--quiet"], target_path=target_path).wait()
+        # The run's dbt standby serves one command, which is kept for the build.
+        dbt_cli_resource(project, use_standby=False).cli(
+            ["parse", "--quiet"], target_path=target_path
+        ).wait()
     return project
 
 

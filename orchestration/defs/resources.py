@@ -80,15 +80,15 @@ class InstalledDbtCliResource(DbtCliResource):
         return None
 
 
-def dbt_cli_resource(project: DbtProject) -> DbtCliResource:
+def dbt_cli_resource(project: DbtProject, *, use_standby: bool = True) -> DbtCliResource:
     """Return the dbt resource, running the dbt installed beside this Python.
 
     DbtCliResource looks for `dbt` on PATH by default, which fails when the command line runs
     from a virtual environment that is not activated. A run of the command line started a dbt
-    standby process, whose client script then stands in for `dbt`.
+    standby process, whose client script then replaces `dbt`, unless use_standby is off.
     """
     from orchestration.lib.dbt_standby import INSTALLED_DBT, active_dbt_standby
 
-    standby = active_dbt_standby()
+    standby = active_dbt_standby() if use_standby else None
     executable = standby.executable if standby is not None else INSTALLED_DBT
     return InstalledDbtCliResource(project_dir=project, dbt_executable=str(executable))

@@ -7,15 +7,18 @@ the load. dagster-dbt then runs a small client script in place of `dbt`
 (orchestration/lib/dbt_standby_client.py). The client hands this process its arguments,
 environment, working folder and standard streams, and exits with its exit code.
 
-The standby serves one command, the first one of the run, and exits. A later command, or a
-client that finds no standby, runs the installed dbt itself, so a standby that failed to start
-costs the import and nothing else.
+The standby serves one command, the run's build, and exits. A client that finds no standby,
+or a standby that closes without taking the command, runs the installed dbt itself, so a
+standby that failed costs the import and nothing else. The project's parse, when the project
+changed, runs the installed dbt directly (orchestration/defs/dbt_project.py).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import select
 import shlex
 import socket
 import stat
@@ -29,6 +32,8 @@ from pathlib import Path
 
 CLIENT_SCRIPT = Path(__file__).with_name("dbt_standby_client.py")
 INSTALLED_DBT = Path(sys.executable).parent / "dbt"
+
+logger = logging.getLogger(__name__)
 
 _active: DbtStandby | None = None
 
@@ -48,40 +53,80 @@ class DbtStandby:
             encoding="utf-8",
         )
         self.executable.chmod(stat.S_IRWXU)
+
         # The socket listens before the standby starts, so a client that comes early waits
         # for the import instead of missing the standby. Only the standby keeps it open: when
         # the standby exits, a client's connection is refused and it runs dbt itself.
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        # The standby exits when this pipe closes, which also happens when the run is killed,
+        # so a killed run leaves no standby behind.
+        parent_alive, self._parent_alive = os.pipe()
+
         try:
             listener.bind(str(self.socket_path))
             listener.listen(1)
+            # Its own session, so a Ctrl-C reaches the standby only through the client, as it
+            # reaches a dbt that dagster-dbt starts itself. Its output stays closed until a
+            # command hands it the client's streams.
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "orchestration.lib.dbt_standby", str(listener.fileno())],
+                [
+                    sys.executable,
+                    "-m",
+                    "orchestration.lib.dbt_standby",
+                    str(listener.fileno()),
+                    str(parent_alive),
+                ],
                 stdin=subprocess.DEVNULL,
-                pass_fds=[listener.fileno()],
+                stdout=subprocess.DEVNULL,
+                pass_fds=[listener.fileno(), parent_alive],
+                start_new_session=True,
             )
+        except BaseException:
+            os.close(self._parent_alive)
+            raise
         finally:
             listener.close()
+            os.close(parent_alive)
+
+    @property
+    def pid(self) -> int:
+        """The standby's process id."""
+        return self._process.pid
 
     def wait(self, timeout: float) -> int:
         """Wait until the standby has served its command and return its exit code."""
         return self._process.wait(timeout=timeout)
 
     def close(self) -> None:
-        """Stop the standby if no command used it, and wait for it either way."""
+        """Stop the standby, idle or still running a command that the run abandoned, and wait.
+
+        A standby that served its command has exited already. One still running dbt gets
+        SIGTERM first, so that dbt can close the warehouse, and SIGKILL after 10 s.
+        """
+        os.close(self._parent_alive)
         if self._process.poll() is None:
-            self._process.kill()
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
         self._process.wait(timeout=30)
 
 
 @contextmanager
-def dbt_standby() -> Iterator[DbtStandby]:
-    """Start a standby for the first dbt command of the job run inside this block."""
+def dbt_standby() -> Iterator[DbtStandby | None]:
+    """Start a standby for the dbt build of the job run inside this block, or None on failure."""
     global _active
     # The folder contains the socket, which accepts a command to run against the warehouse,
     # so it is private to the user (mkdtemp creates it with mode 0700).
     with tempfile.TemporaryDirectory(prefix="clearance-dbt-") as folder:
-        standby = DbtStandby(Path(folder))
+        try:
+            standby = DbtStandby(Path(folder))
+        except OSError as error:
+            # A socket path too long for AF_UNIX (a long TMPDIR), for one: dbt starts cold.
+            logger.warning("dbt standby not started (%s); dbt starts on its own", error)
+            yield None
+            return
         _active = standby
         try:
             yield standby
@@ -123,21 +168,33 @@ def _run_dbt(request: dict) -> int:
         code = exit_request.code
         if code is None:
             return 0
-        return code if isinstance(code, int) else 1
+        if isinstance(code, int):
+            return code
+        # As Python does for sys.exit("message"): print it, exit 1.
+        print(code, file=sys.stderr)
+        return 1
     return 0
 
 
 def main() -> None:
     """Import dbt, then run the first command that a client sends, as dbt's own script would."""
     listener = socket.socket(fileno=int(sys.argv[1]))
+    parent_alive = int(sys.argv[2])
     import dbt.adapters.duckdb  # noqa: F401  (the slow imports this process exists for)
     import dbt.cli.main  # noqa: F401
 
+    # The parent never writes to the pipe, so it turns readable only when the parent closes it
+    # or dies: then no command will come.
+    ready, _, _ = select.select([listener, parent_alive], [], [])
+    if parent_alive in ready:
+        os._exit(0)
     connection, _ = listener.accept()
     # One command only: a second client's connection is refused, and it runs dbt itself.
     listener.close()
     request, descriptors = _receive_request(connection)
     connection.sendall(f"pid {os.getpid()}\n".encode())
+    sys.stdout.flush()
+    sys.stderr.flush()
     for target, descriptor in zip((0, 1, 2), descriptors, strict=True):
         os.dup2(descriptor, target)
         os.close(descriptor)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 from orchestration.lib.dbt_standby import INSTALLED_DBT, active_dbt_standby, dbt_standby
@@ -67,3 +71,50 @@ def test_client_without_standby_runs_installed_dbt(tmp_path: Path) -> None:
 
     assert result.returncode == 0
     assert "Core:" in result.stdout
+
+
+def test_client_runs_dbt_when_standby_died() -> None:
+    with dbt_standby() as standby:
+        os.kill(standby.pid, signal.SIGKILL)
+        standby.wait(timeout=30)
+        result = run_dbt(standby.executable, "--version")
+
+    assert result.returncode == 0
+    assert "Core:" in result.stdout
+
+
+def test_standby_exits_when_run_is_killed() -> None:
+    # A run that dies without cleaning up, as under SIGKILL: it prints the standby's id and
+    # leaves at once.
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os\n"
+            "from orchestration.lib.dbt_standby import DbtStandby\n"
+            "import tempfile, pathlib\n"
+            "standby = DbtStandby(pathlib.Path(tempfile.mkdtemp()))\n"
+            "print(standby.pid, flush=True)\n"
+            "os._exit(0)\n",
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    standby_pid = int(run.stdout)
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and is_running(standby_pid):
+        time.sleep(0.2)
+    assert not is_running(standby_pid)
+
+
+def is_running(pid: int) -> bool:
+    """Return whether the process exists and has not exited (a zombie waits only for init)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
