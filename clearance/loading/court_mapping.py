@@ -184,31 +184,33 @@ def _check_pattern(path: Path, key: str, pattern: str, groups: tuple[str, ...]) 
         )
     # Python accepts backreferences and lookaround, which DuckDB's RE2 rejects only when the
     # loader reads the file. DuckDB compiles a constant pattern even with no row to match.
-    try:
-        with duckdb.connect() as con:
-            con.execute(f"select regexp_full_match('', {_literal(pattern)})")
-    except duckdb.Error as error:
+    reason = _duckdb_rejection(f"select regexp_full_match('', {_literal(pattern)})")
+    if reason is not None:
         raise InputFileError(
             f"court mapping file {path}: {key} is not a valid RE2 regular expression "
-            f"({_duckdb_reason(error)}); DuckDB matches patterns with RE2, which lacks "
-            "backreferences and lookaround"
-        ) from None
+            f"({reason}); DuckDB matches patterns with RE2, which lacks backreferences and "
+            "lookaround"
+        )
 
 
 def _check_date_format(path: Path, date_format: str) -> None:
-    try:
-        with duckdb.connect() as con:
-            con.execute(f"select try_strptime('', {_literal(date_format)})")
-    except duckdb.Error as error:
+    reason = _duckdb_rejection(f"select try_strptime('', {_literal(date_format)})")
+    if reason is not None:
         raise InputFileError(
             f"court mapping file {path}: date_format is not a format DuckDB's strptime reads "
-            f"({_duckdb_reason(error)})"
-        ) from None
+            f"({reason})"
+        )
 
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _duckdb_reason(error: duckdb.Error) -> str:
-    return str(error).removeprefix("Invalid Input Error: ")
+def _duckdb_rejection(statement: str) -> str | None:
+    """Run statement in a scratch DuckDB and return why DuckDB rejected it, or None."""
+    try:
+        with duckdb.connect() as con:
+            con.execute(statement)
+    except duckdb.Error as error:
+        return str(error).removeprefix("Invalid Input Error: ")
+    return None

@@ -66,8 +66,8 @@ class DbtStandby:
             listener.bind(str(self.socket_path))
             listener.listen(1)
             # Its own session, so a Ctrl-C reaches the standby only through the client, as it
-            # reaches a dbt that dagster-dbt starts itself. Its output stays closed until a
-            # command hands it the client's streams.
+            # reaches a dbt that dagster-dbt starts itself. Its standard output is discarded
+            # until a command hands it the client's streams.
             self._process = subprocess.Popen(
                 [
                     sys.executable,

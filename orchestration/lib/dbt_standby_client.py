@@ -16,9 +16,14 @@ import signal
 import socket
 import struct
 import sys
+from typing import NoReturn
 
 
-def _run_installed_dbt(installed_dbt: str, arguments: list[str]) -> None:
+def _run_installed_dbt(installed_dbt: str, arguments: list[str], pending: list[int]) -> NoReturn:
+    # A Ctrl-C or SIGTERM that came while the standby was being tried stops the command, as it
+    # would have stopped dbt.
+    if pending:
+        sys.exit(128 + pending[0])
     os.execv(installed_dbt, [installed_dbt, *arguments])
 
 
@@ -45,12 +50,12 @@ def main() -> int:
         connection.connect(socket_path)
     except OSError:
         # The standby has taken its one command already, or is gone.
-        _run_installed_dbt(installed_dbt, arguments)
+        _run_installed_dbt(installed_dbt, arguments, pending)
 
     request = json.dumps({"args": arguments, "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
     replies = connection.makefile("r", encoding="ascii")
     try:
-        # The descriptors travel with the length; sendall then sends the whole request.
+        # The descriptors travel with the length, and sendall then sends the whole request.
         socket.send_fds(connection, [struct.pack("!I", len(request))], [0, 1, 2])
         connection.sendall(request)
         first = replies.readline().split()
@@ -60,7 +65,7 @@ def main() -> int:
         # The standby closed or died before taking the command, so nothing has run yet.
         sys.stderr.write("dbt standby: no reply from the standby process; running dbt here\n")
         connection.close()
-        _run_installed_dbt(installed_dbt, arguments)
+        _run_installed_dbt(installed_dbt, arguments, pending)
     standby_pid = int(first[1])
     for signal_number in pending:
         forward(signal_number, None)

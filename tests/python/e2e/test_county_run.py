@@ -223,7 +223,7 @@ def test_condensed_layout(county_run: dict) -> None:
     assert len(rows) == len(INPUT_ORDER)
     assert rows[0]["PRI_NAME"] == "ALPHA,ANNA"
     assert rows[1]["Eligibility Determination"] == "Eligible for Dismissal"
-    # Each condensed row holds the same fields, as written, as its row of All_Results.csv.
+    # Each condensed row has the same fields, as written, as its row of All_Results.csv.
     _, all_rows = read_csv(county_run["out_dir"] / "All_Results.csv")
     kept = [*CONDENSED_DOJ_COLUMNS, *ELIGIBILITY_HEADERS]
     assert rows == [{column: row[column] for column in kept} for row in all_rows]
