@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dagster import (
+    AssetCheckSeverity,
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
@@ -270,7 +271,10 @@ def run_check_results(context: AssetExecutionContext) -> list[dict]:
                 "asset": evaluation.asset_key.to_user_string(),
                 "passed": evaluation.passed,
                 "severity": evaluation.severity.value,
-                "blocking": bool(evaluation.blocking),
+                # Dagster stops the run only on a failed blocking check of ERROR severity, so a
+                # warning-severity suite declared blocking is listed as not blocking.
+                "blocking": bool(evaluation.blocking)
+                and evaluation.severity == AssetCheckSeverity.ERROR,
             }
         )
     return sorted(results, key=lambda result: (result["asset"], result["check"]))

@@ -193,6 +193,13 @@ def test_manifest_names_inputs_policy_and_code(two_runs: dict) -> None:
     # The run's dbt data tests reach Dagster as asset checks, and all of them passed.
     assert manifest["checks"]
     assert all(check["passed"] for check in manifest["checks"])
+    # The published targets of real input are only a warning, which never stops a run.
+    by_name = {check["check"]: check for check in manifest["checks"]}
+    assert (by_name["targets_suite"]["severity"], by_name["targets_suite"]["blocking"]) == (
+        "WARN",
+        False,
+    )
+    assert (by_name["raw_suite"]["severity"], by_name["raw_suite"]["blocking"]) == ("ERROR", True)
 
 
 def test_manifest_is_stored_in_warehouse(two_runs: dict) -> None:

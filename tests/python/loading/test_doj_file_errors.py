@@ -109,3 +109,31 @@ def test_error_message_holds_no_line_content(warehouse, tmp_path: Path):
 
     assert "SECRETNAME" not in str(failure.value)
     assert "999001234" not in str(failure.value)
+
+
+def test_failed_check_deletes_the_stored_lines_of_every_file(warehouse, tmp_path: Path):
+    # Lines are committed before they are checked, so the check's failure must remove them.
+    good = write_doj_file(tmp_path / "good.dat", [doj_line("R2"), doj_line("R3")])
+    all_bad = write_doj_file(tmp_path / "bad.dat", ["bad", "worse"])
+
+    with pytest.raises(InputFileError, match="bad.dat"):
+        load_doj_files(warehouse, [good, all_bad])
+
+    assert_nothing_loaded(warehouse)
+    loaded = load_doj_files(warehouse, [good])
+    assert [(file.lines_loaded, file.reused) for file in loaded] == [(2, False)]
+
+
+def test_lines_left_by_a_killed_load_are_deleted_by_the_next(warehouse, tmp_path: Path):
+    # A process killed between storing lines and recording their file leaves lines that no
+    # file record names.
+    warehouse.execute(
+        "insert into raw.doj_lines values ('killed-load', 2, $line)", {"line": doj_line("R9")}
+    )
+    path = write_doj_file(tmp_path / "doj.dat", [doj_line("R2")])
+
+    [loaded] = load_doj_files(warehouse, [path])
+
+    assert warehouse.execute(
+        "select load_id, line_number from raw.doj_lines"
+    ).fetchall() == [(loaded.load_id, 2)]
