@@ -1,3 +1,8 @@
+{#- A view: only int_prop64_conviction_facts reads it, once, so DuckDB works the checks out inside
+    that model's query instead of writing and reading back a table of some fifty columns per
+    Prop 64 conviction. -#}
+{{ config(materialized='view') }}
+
 {%- set nouns = disqualifier_list_nouns() -%}
 
 with

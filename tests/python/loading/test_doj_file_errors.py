@@ -134,6 +134,5 @@ def test_lines_left_by_a_killed_load_are_deleted_by_the_next(warehouse, tmp_path
 
     [loaded] = load_doj_files(warehouse, [path])
 
-    assert warehouse.execute(
-        "select load_id, line_number from raw.doj_lines"
-    ).fetchall() == [(loaded.load_id, 2)]
+    stored = warehouse.execute("select load_id, line_number from raw.doj_lines").fetchall()
+    assert stored == [(loaded.load_id, 2)]
