@@ -118,3 +118,72 @@ def is_running(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def tiny_dbt_project(folder: Path) -> None:
+    """Write a dbt project with no models on an in-memory DuckDB: dbt starts on it in seconds."""
+    (folder / "dbt_project.yml").write_text(
+        'name: tiny\nversion: "1.0"\nprofile: tiny\n', encoding="utf-8"
+    )
+    (folder / "profiles.yml").write_text(
+        "tiny:\n  target: memory\n  outputs:\n    memory:\n      type: duckdb\n"
+        '      path: ":memory:"\n',
+        encoding="utf-8",
+    )
+
+
+def test_standby_runs_in_the_clients_folder_and_environment(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    tiny_dbt_project(project)
+    profiles = tmp_path / "elsewhere"
+
+    with dbt_standby() as standby:
+        result = subprocess.run(
+            [str(standby.executable), "debug", "--config-dir"],
+            cwd=project,
+            env=dict(os.environ, DBT_PROFILES_DIR=str(profiles)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=120,
+        )
+        assert standby.wait(timeout=30) == 0
+
+    assert result.returncode == 0, result.stdout
+    # dbt names the profiles folder it was given in the client's environment.
+    assert result.stdout.rstrip().endswith(str(profiles))
+
+
+def test_ctrl_c_stops_the_command_in_the_standby(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    tiny_dbt_project(project)
+    # A query that runs for minutes, so that the interrupt lands while dbt is busy.
+    endless = "select count(*) from range(100000000000) as t(i) where i % 7 = 3"
+
+    with dbt_standby() as standby:
+        command = subprocess.Popen(
+            [str(standby.executable), "show", "--inline", endless],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert command.stdout is not None
+        output = []
+        for line in command.stdout:
+            output.append(line)
+            if "Found " in line:
+                break
+        time.sleep(1)
+        command.send_signal(signal.SIGINT)
+        rest, _ = command.communicate(timeout=120)
+        standby_code = standby.wait(timeout=30)
+
+    output.append(rest)
+    # dbt answers Ctrl-C with exit code 2, and the traceback shows that the interrupt reached
+    # dbt inside the standby rather than only ending the client.
+    assert command.returncode == 2
+    assert standby_code == 2
+    assert "KeyboardInterrupt" in "".join(output)
