@@ -45,6 +45,7 @@ test: setup browser ## Run the Python tests, the dbt unit tests and the end-to-e
 
 lint: setup ## Check Python with ruff and SQL with sqlfluff
 	$(BIN)/ruff check clearance orchestration expectations tests bench
+	$(BIN)/ruff format --check clearance orchestration expectations tests bench
 	mkdir -p target
 	CLEARANCE_WAREHOUSE=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models
 

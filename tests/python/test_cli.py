@@ -245,8 +245,21 @@ def test_dbt_failure_message_names_log_not_values(
 
     monkeypatch.setattr("clearance.cli.run_command", fail_in_dbt)
     warehouse = tmp_path / "wh" / "clearance.duckdb"
-    status = main(["run", "--doj", "x.csv", "--county", "X", "--policy", "configurable",
-                   "--out", str(tmp_path / "out"), "--warehouse", str(warehouse)])
+    status = main(
+        [
+            "run",
+            "--doj",
+            "x.csv",
+            "--county",
+            "X",
+            "--policy",
+            "configurable",
+            "--out",
+            str(tmp_path / "out"),
+            "--warehouse",
+            str(warehouse),
+        ]
+    )
 
     stderr = capsys.readouterr().err
     assert status == 1
@@ -257,9 +270,7 @@ def test_dbt_failure_message_names_log_not_values(
     )
 
 
-def test_compare_needs_two_policies(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_compare_needs_two_policies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = main(["compare", "--policy", "sf-2019", "--warehouse", str(tmp_path / "w.duckdb")])
 
     assert status == 2

@@ -31,7 +31,10 @@ def test_nested_override_keeps_the_other_defaults(tmp_path: Path) -> None:
         "counties: {SONOMA: {target: {severity: blocking}}}\n",
         encoding="utf-8",
     )
-    assert county_config("SONOMA", config_file)["target"] == {"severity": "blocking", "tolerance": 0.02}
+    assert county_config("SONOMA", config_file)["target"] == {
+        "severity": "blocking",
+        "tolerance": 0.02,
+    }
 
 
 def test_unknown_county_is_rejected() -> None:

@@ -50,33 +50,66 @@ def court_count(cnt_order: str, offense: str, **fields: str) -> dict[str, str]:
 # miscoding), convicted as a misdemeanor. Cycle 004: a PC 290 registration.
 HISTORY = (
     court_count(
-        "001001001000", "664/187 PC-ATTEMPTED MURDER",
-        CYC_DATE="19940101", STP_EVENT_DATE="19950210", STP_ORI_CNTY_NAME="KERN",
-        CONV_STAT_DESCR="FELONY", OFN="KC-0001", SENT_LENGTH="7", SENT_TIME_CODE="Y",
+        "001001001000",
+        "664/187 PC-ATTEMPTED MURDER",
+        CYC_DATE="19940101",
+        STP_EVENT_DATE="19950210",
+        STP_ORI_CNTY_NAME="KERN",
+        CONV_STAT_DESCR="FELONY",
+        OFN="KC-0001",
+        SENT_LENGTH="7",
+        SENT_TIME_CODE="Y",
     ),
     court_count(
-        "002001001000", "11359 HS-POSSESS MARIJUANA FOR SALE",
-        CYC_DATE="20150101", STP_EVENT_DATE="20150310", STP_ORI_CNTY_NAME="LOS ANGELES",
-        CONV_STAT_DESCR="FELONY", OFN="LA-0002", SENT_ORDER="1", SENT_LENGTH="6", SENT_TIME_CODE="M",
+        "002001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        CYC_DATE="20150101",
+        STP_EVENT_DATE="20150310",
+        STP_ORI_CNTY_NAME="LOS ANGELES",
+        CONV_STAT_DESCR="FELONY",
+        OFN="LA-0002",
+        SENT_ORDER="1",
+        SENT_LENGTH="6",
+        SENT_TIME_CODE="M",
     ),
     court_count(
-        "002001001000", "11359 HS-POSSESS MARIJUANA FOR SALE",
-        CYC_DATE="20150101", STP_EVENT_DATE="20150310", STP_ORI_CNTY_NAME="LOS ANGELES",
-        CONV_STAT_DESCR="FELONY", OFN="LA-0002", SENT_ORDER="1", SENT_LENGTH="6", SENT_TIME_CODE="M",
+        "002001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        CYC_DATE="20150101",
+        STP_EVENT_DATE="20150310",
+        STP_ORI_CNTY_NAME="LOS ANGELES",
+        CONV_STAT_DESCR="FELONY",
+        OFN="LA-0002",
+        SENT_ORDER="1",
+        SENT_LENGTH="6",
+        SENT_TIME_CODE="M",
     ),
     court_count(
-        "002001001000", "11359 HS-POSSESS MARIJUANA FOR SALE",
-        CYC_DATE="20150101", STP_EVENT_DATE="20150310", STP_ORI_CNTY_NAME="LOS ANGELES",
-        CONV_STAT_DESCR="FELONY", OFN="LA-0002", SENT_ORDER="2", SENT_LENGTH="30", SENT_TIME_CODE="D",
+        "002001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        CYC_DATE="20150101",
+        STP_EVENT_DATE="20150310",
+        STP_ORI_CNTY_NAME="LOS ANGELES",
+        CONV_STAT_DESCR="FELONY",
+        OFN="LA-0002",
+        SENT_ORDER="2",
+        SENT_LENGTH="30",
+        SENT_TIME_CODE="D",
     ),
     court_count(
-        "003001001000", "11359 PC-POSSESS MARIJUANA FOR SALE",
-        CYC_DATE="", STP_EVENT_DATE="20160500", STP_ORI_CNTY_NAME="LOS ANGELES",
+        "003001001000",
+        "11359 PC-POSSESS MARIJUANA FOR SALE",
+        CYC_DATE="",
+        STP_EVENT_DATE="20160500",
+        STP_ORI_CNTY_NAME="LOS ANGELES",
         OFFENSE_TOC="M",
     ),
     doj_line(
-        SUBJECT_ID="SYN-1", CNT_ORDER="004001001000", STP_TYPE_DESCR="REGISTRATION",
-        STP_EVENT_DATE="19990601", OFFENSE_DESCR="290 PC-REGISTRATION OF SEX OFFENDER",
+        SUBJECT_ID="SYN-1",
+        CNT_ORDER="004001001000",
+        STP_TYPE_DESCR="REGISTRATION",
+        STP_EVENT_DATE="19990601",
+        OFFENSE_DESCR="290 PC-REGISTRATION OF SEX OFFENDER",
     ),
 )
 
@@ -101,7 +134,9 @@ def built_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     load_history(warehouse)
     result = run_dbt(
         ["build", "--select", INTERMEDIATE_MODELS, "--exclude", "test_type:unit"],
-        warehouse, work_dir, run_id=RUN_ID,
+        warehouse,
+        work_dir,
+        run_id=RUN_ID,
     )
     assert result.returncode == 0, result.stdout[-4000:]
     return warehouse
@@ -129,7 +164,8 @@ def test_intermediate_unit_tests_pass(tmp_path: Path) -> None:
     # Unit tests need their parent relations to exist, so build them empty first.
     build = run_dbt(
         ["build", "--empty", "--select", INTERMEDIATE_MODELS, "--exclude", "test_type:unit"],
-        warehouse, tmp_path,
+        warehouse,
+        tmp_path,
     )
     assert build.returncode == 0, build.stdout[-4000:]
 
@@ -142,7 +178,9 @@ def test_intermediate_unit_tests_pass(tmp_path: Path) -> None:
 
 
 def test_history_has_three_convictions(built_history: Path) -> None:
-    row = query_row(built_history, "select count(*) as convictions from intermediate.int_convictions")
+    row = query_row(
+        built_history, "select count(*) as convictions from intermediate.int_convictions"
+    )
 
     assert row["convictions"] == 3
 

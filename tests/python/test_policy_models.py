@@ -63,31 +63,86 @@ def court_count(subject: str, cnt_order: str, offense: str, **fields: str) -> li
 # Compute date 1 July 2026; every conduct date is a cycle date, every disposition a step date.
 HISTORIES = (
     # 56 on the compute date; a later burglary in another county stays on the record.
-    court_count("SYN-A", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE",
-                PRI_DOB="19700101", CYC_DATE="20150101", STP_EVENT_DATE="20150301"),
-    court_count("SYN-A", "002001001000", "459 PC-BURGLARY", PRI_DOB="19700101",
-                CYC_DATE="20200101", STP_EVENT_DATE="20200301", STP_ORI_CNTY_NAME="ALAMEDA"),
+    court_count(
+        "SYN-A",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        PRI_DOB="19700101",
+        CYC_DATE="20150101",
+        STP_EVENT_DATE="20150301",
+    ),
+    court_count(
+        "SYN-A",
+        "002001001000",
+        "459 PC-BURGLARY",
+        PRI_DOB="19700101",
+        CYC_DATE="20200101",
+        STP_EVENT_DATE="20200301",
+        STP_ORI_CNTY_NAME="ALAMEDA",
+    ),
     # A misdemeanor.
-    court_count("SYN-B", "001001001000", "11357(B) HS-POSSESS MARIJUANA", PRI_DOB="19900101",
-                CYC_DATE="20150101", STP_EVENT_DATE="20150201", CONV_STAT_DESCR="MISDEMEANOR"),
+    court_count(
+        "SYN-B",
+        "001001001000",
+        "11357(B) HS-POSSESS MARIJUANA",
+        PRI_DOB="19900101",
+        CYC_DATE="20150101",
+        STP_EVENT_DATE="20150201",
+        CONV_STAT_DESCR="MISDEMEANOR",
+    ),
     # Conduct after Prop 64 took effect.
-    court_count("SYN-C", "001001001000", "11360 HS-TRANSPORT MARIJUANA", PRI_DOB="19800101",
-                CYC_DATE="20170105", STP_EVENT_DATE="20170301"),
+    court_count(
+        "SYN-C",
+        "001001001000",
+        "11360 HS-TRANSPORT MARIJUANA",
+        PRI_DOB="19800101",
+        CYC_DATE="20170105",
+        STP_EVENT_DATE="20170301",
+    ),
     # Conduct known only as the year 2016, which straddles 9 November 2016.
-    court_count("SYN-D", "001001001000", "11360 HS-TRANSPORT MARIJUANA", PRI_DOB="19800101",
-                CYC_DATE="20160000", STP_EVENT_DATE="20170301"),
+    court_count(
+        "SYN-D",
+        "001001001000",
+        "11360 HS-TRANSPORT MARIJUANA",
+        PRI_DOB="19800101",
+        CYC_DATE="20160000",
+        STP_EVENT_DATE="20170301",
+    ),
     # No date of birth: the age rules are skipped and the section reduces.
-    court_count("SYN-E", "001001001000", "11359 HS-POSSESS MARIJUANA FOR SALE",
-                CYC_DATE="20150101", STP_EVENT_DATE="20180301"),
+    court_count(
+        "SYN-E",
+        "001001001000",
+        "11359 HS-POSSESS MARIJUANA FOR SALE",
+        CYC_DATE="20150101",
+        STP_EVENT_DATE="20180301",
+    ),
     # 16 when convicted.
-    court_count("SYN-F", "001001001000", "11358 HS-CULTIVATE MARIJUANA", PRI_DOB="19990615",
-                CYC_DATE="20160101", STP_EVENT_DATE="20160301"),
+    court_count(
+        "SYN-F",
+        "001001001000",
+        "11358 HS-CULTIVATE MARIJUANA",
+        PRI_DOB="19990615",
+        CYC_DATE="20160101",
+        STP_EVENT_DATE="20160301",
+    ),
     # A felony 11357(a) with a related PC 148 in the same cycle, both in the last seven years.
-    court_count("SYN-G", "001001001000", "11357(A) HS-POSSESS CONCENTRATED CANNABIS",
-                PRI_DOB="19850101", CYC_DATE="20160101", STP_EVENT_DATE="20200301"),
-    court_count("SYN-G", "001001002000", "148(A)(1) PC-OBSTRUCT PUBLIC OFFICER",
-                PRI_DOB="19850101", CYC_DATE="20160101", STP_EVENT_DATE="20200301",
-                CONV_STAT_DESCR="MISDEMEANOR"),
+    court_count(
+        "SYN-G",
+        "001001001000",
+        "11357(A) HS-POSSESS CONCENTRATED CANNABIS",
+        PRI_DOB="19850101",
+        CYC_DATE="20160101",
+        STP_EVENT_DATE="20200301",
+    ),
+    court_count(
+        "SYN-G",
+        "001001002000",
+        "148(A)(1) PC-OBSTRUCT PUBLIC OFFICER",
+        PRI_DOB="19850101",
+        CYC_DATE="20160101",
+        STP_EVENT_DATE="20200301",
+        CONV_STAT_DESCR="MISDEMEANOR",
+    ),
 )
 
 
@@ -120,7 +175,9 @@ def built_marts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     load_histories(warehouse, options_file)
     result = run_dbt(
         ["build", "--select", POLICY_MODELS, "--exclude", "test_type:unit"],
-        warehouse, work_dir, run_id=RUN_ID,
+        warehouse,
+        work_dir,
+        run_id=RUN_ID,
     )
     assert result.returncode == 0, result.stdout[-4000:]
     return warehouse
@@ -137,7 +194,8 @@ def test_policy_unit_tests_pass(tmp_path: Path) -> None:
     # Unit tests need their parent relations to exist, so build them empty first.
     build = run_dbt(
         ["build", "--empty", "--select", POLICY_MODELS, "--exclude", "test_type:unit"],
-        warehouse, tmp_path,
+        warehouse,
+        tmp_path,
     )
     assert build.returncode == 0, build.stdout[-4000:]
 
@@ -159,9 +217,19 @@ def test_county_policy_determinations(built_marts: Path) -> None:
         ("key-syn-b", "Eligible for Dismissal", "Misdemeanor or Infraction", "not_felony"),
         ("key-syn-c", "Not eligible", "Occurred after 11/09/2016", "effective_date"),
         ("key-syn-d", "Hand Review", "Missing fact: conduct date", "effective_date"),
-        ("key-syn-e", "Eligible for Reduction", "Reduce all HS 11359 convictions", "reduce_section"),
+        (
+            "key-syn-e",
+            "Eligible for Reduction",
+            "Reduce all HS 11359 convictions",
+            "reduce_section",
+        ),
         ("key-syn-f", "Eligible for Dismissal", "21 years or younger", "under_21_at_conviction"),
-        ("key-syn-g", "Eligible for Dismissal", "Dismiss all HS 11357 convictions", "dismiss_section"),
+        (
+            "key-syn-g",
+            "Eligible for Dismissal",
+            "Dismiss all HS 11357 convictions",
+            "dismiss_section",
+        ),
     ]
 
 
@@ -215,15 +283,62 @@ def test_county_impact_per_policy(built_marts: Path) -> None:
     # burglary). No conviction left: B, F. In the seven years after 1 July 2019 only A's burglary
     # and G's two convictions fall, and neither subject has all of them dismissed.
     assert rows[0] == (
-        "configurable", COUNTY, compute, 7, 6, 5, 4, 1, 1, 1, 7, 5, 3, 2, 0, 0, earliest
+        "configurable",
+        COUNTY,
+        compute,
+        7,
+        6,
+        5,
+        4,
+        1,
+        1,
+        1,
+        7,
+        5,
+        3,
+        2,
+        0,
+        0,
+        earliest,
     )
     # Dismissing every Prop 64 conviction leaves A's burglary and G's PC 148.
     assert rows[1] == (
-        "dismiss-all-prop64", COUNTY, compute, 7, 6, 7, 7, 0, 0, 0, 7, 7, 5, 5, 0, 0, earliest
+        "dismiss-all-prop64",
+        COUNTY,
+        compute,
+        7,
+        6,
+        7,
+        7,
+        0,
+        0,
+        0,
+        7,
+        7,
+        5,
+        5,
+        0,
+        0,
+        earliest,
     )
     # With related charges G's PC 148 goes too, clearing G's record and its last seven years.
     assert rows[2] == (
-        "dismiss-all-prop64-and-related", COUNTY, compute, 7, 6, 7, 7, 0, 0, 0, 7, 7, 5, 6, 1, 1,
+        "dismiss-all-prop64-and-related",
+        COUNTY,
+        compute,
+        7,
+        6,
+        7,
+        7,
+        0,
+        0,
+        0,
+        7,
+        7,
+        5,
+        6,
+        1,
+        1,
         earliest,
     )
 

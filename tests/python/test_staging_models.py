@@ -28,9 +28,7 @@ def unit_test_result(tmp_path_factory):
     warehouse = empty_warehouse(work_dir / "warehouse.duckdb")
     # Unit tests need the parent relations to exist, and --empty builds them without rows.
     _assert_dbt_ok(run_dbt(["run", "--empty", "--select", STAGING], warehouse, work_dir))
-    return run_dbt(
-        ["test", "--select", f"test_type:unit,{STAGING}"], warehouse, work_dir
-    )
+    return run_dbt(["test", "--select", f"test_type:unit,{STAGING}"], warehouse, work_dir)
 
 
 def test_staging_unit_tests_pass(unit_test_result):
@@ -94,7 +92,12 @@ def staged_rows(tmp_path_factory) -> tuple[list[str], list[tuple]]:
         con.execute("insert into raw.run_files values (?, 'file-1', 1)", [RUN_ID])
         _insert_doj_rows(con, SYNTHETIC_LINES)
     _assert_dbt_ok(
-        run_dbt(["run", "--select", "stg_doj__fields", "stg_doj__rows"], warehouse, work_dir, run_id=RUN_ID)
+        run_dbt(
+            ["run", "--select", "stg_doj__fields", "stg_doj__rows"],
+            warehouse,
+            work_dir,
+            run_id=RUN_ID,
+        )
     )
     with duckdb.connect(str(warehouse), read_only=True) as con:
         relation = con.sql("select * from staging.stg_doj__rows order by row_order")
@@ -161,7 +164,12 @@ def test_rows_outside_the_run_are_left_out(tmp_path_factory):
         con.execute("insert into raw.run_files values ('another-run', 'file-1', 1)")
         _insert_doj_rows(con, SYNTHETIC_LINES[:1])
     _assert_dbt_ok(
-        run_dbt(["run", "--select", "stg_doj__fields", "stg_doj__rows"], warehouse, work_dir, run_id=RUN_ID)
+        run_dbt(
+            ["run", "--select", "stg_doj__fields", "stg_doj__rows"],
+            warehouse,
+            work_dir,
+            run_id=RUN_ID,
+        )
     )
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from staging.stg_doj__rows").fetchone() == (0,)

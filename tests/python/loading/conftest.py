@@ -18,4 +18,3 @@ def warehouse(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     create_raw_schema(con)
     yield con
     con.close()
-

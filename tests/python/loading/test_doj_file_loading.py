@@ -170,7 +170,7 @@ def test_line_numbers_follow_file_order_across_many_lines(warehouse, tmp_path: P
 
     assert loaded.lines_loaded == count
     (mismatches,) = warehouse.execute(
-        "select count(*) from raw.doj_rows where cast(\"RECORD_ID\" as bigint) <> line_number"
+        'select count(*) from raw.doj_rows where cast("RECORD_ID" as bigint) <> line_number'
     ).fetchone()
     assert mismatches == 0
 

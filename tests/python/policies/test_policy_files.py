@@ -223,9 +223,7 @@ def test_missing_policy_file_rejected(tmp_path: Path) -> None:
             "rule 2 (old_enough): field 'predicate': give either predicate",
         ),
         (
-            with_rule_change(
-                2, predicate="offense_in", parameters={"offenses": ["11357B"]}
-            ),
+            with_rule_change(2, predicate="offense_in", parameters={"offenses": ["11357B"]}),
             "rule 2 (old_enough): field 'parameters.offenses': must list offenses as a Prop 64 "
             "section",
         ),
