@@ -82,9 +82,13 @@ def load_doj_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) 
 def _delete_unrecorded_lines(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute(line_parsing.DELETE_UNRECORDED_LINES_SQL)
-    except duckdb.Error:
-        # The load's own error matters more; the next load deletes these lines.
-        logger.warning("Could not delete the lines of the failed DOJ load; the next load will")
+    except duckdb.Error as error:
+        # The load's own error is the one to raise, and the next load deletes these lines.
+        logger.warning(
+            "Failed to delete the stored lines of the failed DOJ load (%s); the next load "
+            "deletes them",
+            type(error).__name__,
+        )
 
 
 T = TypeVar("T")

@@ -111,7 +111,7 @@ def test_error_message_holds_no_line_content(warehouse, tmp_path: Path):
     assert "999001234" not in str(failure.value)
 
 
-def test_failed_check_deletes_the_stored_lines_of_every_file(warehouse, tmp_path: Path):
+def test_failed_check_deletes_stored_lines(warehouse, tmp_path: Path):
     # Lines are committed before they are checked, so the check's failure must remove them.
     good = write_doj_file(tmp_path / "good.dat", [doj_line("R2"), doj_line("R3")])
     all_bad = write_doj_file(tmp_path / "bad.dat", ["bad", "worse"])
@@ -124,7 +124,7 @@ def test_failed_check_deletes_the_stored_lines_of_every_file(warehouse, tmp_path
     assert [(file.lines_loaded, file.reused) for file in loaded] == [(2, False)]
 
 
-def test_lines_left_by_a_killed_load_are_deleted_by_the_next(warehouse, tmp_path: Path):
+def test_next_load_deletes_unrecorded_lines(warehouse, tmp_path: Path):
     # A process killed between storing lines and recording their file leaves lines that no
     # file record names.
     warehouse.execute(

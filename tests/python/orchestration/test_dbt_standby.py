@@ -132,7 +132,7 @@ def tiny_dbt_project(folder: Path) -> None:
     )
 
 
-def test_standby_runs_in_the_clients_folder_and_environment(tmp_path: Path) -> None:
+def test_standby_uses_client_folder_and_environment(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
     tiny_dbt_project(project)
@@ -155,7 +155,7 @@ def test_standby_runs_in_the_clients_folder_and_environment(tmp_path: Path) -> N
     assert result.stdout.rstrip().endswith(str(profiles))
 
 
-def test_ctrl_c_stops_the_command_in_the_standby(tmp_path: Path) -> None:
+def test_ctrl_c_stops_standby_command(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
     tiny_dbt_project(project)
@@ -182,8 +182,8 @@ def test_ctrl_c_stops_the_command_in_the_standby(tmp_path: Path) -> None:
         standby_code = standby.wait(timeout=30)
 
     output.append(rest)
-    # dbt answers Ctrl-C with exit code 2, and the traceback shows that the interrupt reached
-    # dbt inside the standby rather than only ending the client.
+    # dbt exits with code 2 on Ctrl-C. The traceback shows that the interrupt reached dbt in the
+    # standby, so it did not only end the client.
     assert command.returncode == 2
     assert standby_code == 2
     assert "KeyboardInterrupt" in "".join(output)
