@@ -90,6 +90,8 @@ RAW_SCHEMA_DDL: tuple[str, ...] = (
     from (
         select load_id, line_number, raw.doj_fields(line) as fields,
         from raw.doj_lines
+        -- Lines of a load without a file record are unchecked and about to be deleted.
+        semi join raw.doj_files using (load_id)
     )
     """,
     """

@@ -120,7 +120,7 @@ def load_raw_layer(request: RunRequest) -> LoadOutcome:
         create_raw_schema(con)
         total = len(doj_paths)
         progress.info("loading %d doj file%s ...", total, "" if total == 1 else "s")
-        # One call loads every file in one transaction, so a bad file leaves nothing behind.
+        # One call loads every file or none, so a bad file leaves no file record behind.
         loaded_files = load_doj_files(con, [Path(path) for path in doj_paths])
         for number, loaded in enumerate(loaded_files, start=1):
             progress.info(

@@ -8,6 +8,7 @@ import pytest
 from doj_test_files import HEADER, doj_line, table_count, write_doj_file
 
 from clearance.errors import ClearanceError
+from clearance.loading import doj_files
 from clearance.loading.doj_files import load_doj_files
 from clearance.loading.errors import InputFileError
 
@@ -136,3 +137,43 @@ def test_next_load_deletes_unrecorded_lines(warehouse, tmp_path: Path):
 
     stored = warehouse.execute("select load_id, line_number from raw.doj_lines").fetchall()
     assert stored == [(loaded.load_id, 2)]
+
+
+def test_failed_call_keeps_an_earlier_load(warehouse, tmp_path: Path):
+    earlier_path = write_doj_file(tmp_path / "earlier.dat", [doj_line("R2"), "bad", doj_line("R4")])
+    [earlier] = load_doj_files(warehouse, [earlier_path])
+    new = write_doj_file(tmp_path / "new.dat", [doj_line("R7")])
+    all_bad = write_doj_file(tmp_path / "bad.dat", ["bad", "worse"])
+
+    with pytest.raises(InputFileError, match="bad.dat"):
+        load_doj_files(warehouse, [earlier_path, new, all_bad])
+
+    stored = warehouse.execute("select load_id, line_number from raw.doj_lines").fetchall()
+    assert stored == [(earlier.load_id, 2), (earlier.load_id, 4)]
+    assert table_count(warehouse, "doj_files") == 1
+    assert table_count(warehouse, "doj_quarantine") == 1
+
+
+def test_interrupted_check_deletes_the_stored_lines(warehouse, tmp_path: Path, monkeypatch):
+    # Ctrl-C reaches the load as KeyboardInterrupt, here while the second file is recorded.
+    first = write_doj_file(tmp_path / "a.dat", [doj_line("R2"), "bad"])
+    second = write_doj_file(tmp_path / "b.dat", [doj_line("R9")])
+    record_file = doj_files._insert_file_record
+
+    def record_then_interrupt(con, loaded, file_bytes):
+        if loaded.file_name == "b.dat":
+            raise KeyboardInterrupt
+        record_file(con, loaded, file_bytes)
+
+    monkeypatch.setattr(doj_files, "_insert_file_record", record_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        load_doj_files(warehouse, [first, second])
+
+    assert_nothing_loaded(warehouse)
+
+
+def test_doj_rows_view_skips_unrecorded_lines(warehouse):
+    # Lines of a killed load stay until the next load and were never checked.
+    warehouse.execute("insert into raw.doj_lines values ('killed-load', 2, 'bad')")
+
+    assert table_count(warehouse, "doj_rows") == 0
