@@ -26,7 +26,9 @@ from clearance.settings import PROJECT_DIR
 logger = logging.getLogger(__name__)
 
 RUN_MANIFEST = "run-manifest.json"
-MANIFEST_VERSION = 1
+# 2: a check's `blocking` is true only when its failure stops the run (in 1, whenever the
+# check was declared blocking, even with WARN severity).
+MANIFEST_VERSION = 2
 FILE_MODE = 0o600
 
 # Tables whose row counts the manifest records: the run's lines as staged, its convictions,
