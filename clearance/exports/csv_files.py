@@ -1,4 +1,4 @@
-"""The three row-level CSV files, written straight from the warehouse.
+"""The three row-level CSV files, written by DuckDB COPY straight from the warehouse.
 
 Each export line is built as text: the DOJ line as it was loaded, with the identifier fields
 emptied, then the 18 appended fields. Copying the stored line spares splitting and quoting
@@ -8,13 +8,10 @@ again the 95 fields of every row, which took most of the export time on large fi
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import pyarrow as pa
 
 from clearance.doj_layout import BLANKED_COLUMNS, DOJ_COLUMNS
 from clearance.exports.layouts import CONDENSED_DOJ_COLUMNS, ELIGIBILITY_COLUMNS
@@ -25,9 +22,6 @@ logger = logging.getLogger(__name__)
 ALL_RESULTS = "All_Results.csv"
 CONDENSED_RESULTS = "All_Results_Condensed.csv"
 PROP64_RESULTS = "Prop64_Results.csv"
-
-# Lines per Arrow batch in write_lines: about 140 MB of the benchmark file's 700-byte lines.
-_LINES_PER_BATCH = 200_000
 
 
 @dataclass(frozen=True)
@@ -213,71 +207,19 @@ def write_csv(
     run_files: list[tuple[int, str]],
     path: Path,
 ) -> int:
-    """Write one export and return its number of data rows.
+    """Write one export with DuckDB COPY and return its number of data rows.
 
     create_appended_fields must have run on the connection first.
     """
     if layout.doj_columns != DOJ_COLUMNS:
         create_cut_lines(con, layout, run_files)
-    query = results_query(layout, run_files)
-    if layout.prop64_conviction_rows_only:
-        # This file keeps a fifth of the lines or fewer, so picking them costs more than writing
-        # them. COPY picks them on both threads, and it took 0.4 s on the 1,000,000-row benchmark
-        # file, where the Arrow stream of write_lines took 0.6 s.
-        (lines_written,) = con.execute(
-            f"copy ({query}) to {_sql_string(str(path))} "
-            # Each value is a finished CSV line, so the writer must neither quote nor escape it.
-            "(format csv, header false, quote '', escape '', delimiter chr(31))"
-        ).fetchone()
-    else:
-        lines_written = write_lines(con, query, path)
+    # Each value is a finished CSV line, so the writer must neither quote nor escape it.
+    copy = (
+        f"copy ({results_query(layout, run_files)}) to {_sql_string(str(path))} "
+        "(format csv, header false, quote '', escape '', delimiter chr(31))"
+    )
+    row = con.execute(copy).fetchone()
+    rows_written = int(row[0]) - 1 if row else 0
     con.execute("drop table if exists export_cut_lines")
-    rows_written = lines_written - 1
     logger.info("Wrote %s: %d rows", path.name, rows_written)
     return rows_written
-
-
-def write_lines(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> int:
-    """Write each value of the query's one text column to path as a line; return the count.
-
-    Each value is a finished CSV line. DuckDB hands the lines over as Arrow batches, and the
-    bytes of a batch's lines, each ended by a newline in SQL, lie back to back in one buffer,
-    which is written as it is. DuckDB's COPY spent 1.8 to 3.7 s of CPU on the 710 MB of the
-    1,000,000-row benchmark file's All_Results.csv, and this 1.0 s (duckdb 2.0.1, pyarrow 26).
-    """
-    reader = con.sql(f"select line || chr(10) as line from ({query})").to_arrow_reader(
-        _LINES_PER_BATCH
-    )
-    lines = 0
-    with path.open("wb") as stream:
-        for batch in _duckdb_batches(reader):
-            column = batch.column(0)
-            if column.null_count:
-                raise ValueError(f"an export line of {path.name} is null")
-            if column.type not in (pa.string(), pa.large_string()):
-                column = column.cast(pa.large_string())
-            _, offsets, data = column.buffers()
-            offset_type = np.int32 if column.type == pa.string() else np.int64
-            positions = np.frombuffer(offsets, dtype=offset_type)
-            start = int(positions[column.offset])
-            end = int(positions[column.offset + len(column)])
-            stream.write(memoryview(data)[start:end])
-            lines += len(column)
-    return lines
-
-
-def _duckdb_batches(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
-    """Yield the reader's batches; a failure of the query is raised as the duckdb.Error it is.
-
-    Arrow's stream reader turns a DuckDB error, such as the error() of results_query, into an
-    OSError, which would read as a failed write of the export file.
-    """
-    batches = iter(reader)
-    while True:
-        try:
-            batch = next(batches)
-        except StopIteration:
-            return
-        except OSError as failure:
-            raise duckdb.Error(str(failure)) from failure
-        yield batch

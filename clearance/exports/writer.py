@@ -111,8 +111,8 @@ def write_exports(warehouse: Path, run_id: str, out_dir: Path) -> ExportResult:
             for layout in CSV_LAYOUTS:
                 path = staging / layout.file_name
                 write_csv(con, layout, run_files, path)
-                # The file is created with the process umask. The staging folder is 0700, so
-                # no one else could open the file before this.
+                # DuckDB creates the file with the process umask; the staging folder is 0700,
+                # so no one else could open it before this.
                 os.chmod(path, FILE_MODE)
                 files.append(layout.file_name)
             summary = build_summary(con, run_id)
