@@ -166,6 +166,8 @@ def test_ctrl_c_stops_standby_command(tmp_path: Path) -> None:
         command = subprocess.Popen(
             [str(standby.executable), "show", "--inline", endless],
             cwd=project,
+            # make test points DBT_PROFILES_DIR at the clearance project.
+            env=dict(os.environ, DBT_PROFILES_DIR=str(project)),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
