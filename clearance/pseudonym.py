@@ -72,7 +72,10 @@ def write_subject_keys(con: duckdb.DuckDBPyConnection, run_id: str, secret: byte
         -- SUBJECT_ID is the third field. A regular expression over the start of the line
         -- finds it about three times faster than splitting the whole line.
         -- Staging trims the spaces around a field, and keys join to staging's subject ids.
-        run_subjects as (
+        -- Materialized, because DuckDB would otherwise push the filter below the distinct and
+        -- extract every line's SUBJECT_ID twice: 0.74 s instead of 0.40 s for a million
+        -- lines (duckdb 2.0.1).
+        run_subjects as materialized (
             select distinct
                 trim(raw.doj_unquote(regexp_extract(line, $subject_id_pattern, 1))) as subject_id,
             from run_lines
