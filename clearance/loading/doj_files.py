@@ -113,29 +113,28 @@ class _LoadPlan:
     earlier: LoadedFile | None
     load_id: str | None = None
     lines_stored: int = 0
-    # The same content earlier in the same call: this path reuses that path's load.
-    same_as: _LoadPlan | None = None
+    # An earlier path of the same call has this content, and this path reuses its load.
+    repeats_earlier_path: bool = False
 
 
 def _store_new_files(con: duckdb.DuckDBPyConnection, scans: list[FileScan]) -> list[_LoadPlan]:
     plans: list[_LoadPlan] = []
-    new_by_hash: dict[str, _LoadPlan] = {}
+    new_hashes: set[str] = set()
     for scan in scans:
         earlier = _find_load(con, scan.file_hash)
         if earlier is not None:
             plans.append(_LoadPlan(scan, earlier))
-        elif scan.file_hash in new_by_hash:
-            plans.append(_LoadPlan(scan, None, same_as=new_by_hash[scan.file_hash]))
+        elif scan.file_hash in new_hashes:
+            plans.append(_LoadPlan(scan, None, repeats_earlier_path=True))
         else:
             load_id = uuid.uuid4().hex
-            plan = _LoadPlan(scan, None, load_id, _store_lines(con, scan, load_id))
-            new_by_hash[scan.file_hash] = plan
-            plans.append(plan)
+            plans.append(_LoadPlan(scan, None, load_id, _store_lines(con, scan, load_id)))
+            new_hashes.add(scan.file_hash)
     return plans
 
 
 def _finish_load(con: duckdb.DuckDBPyConnection, plan: _LoadPlan) -> LoadedFile:
-    if plan.earlier is not None or plan.same_as is not None:
+    if plan.earlier is not None or plan.repeats_earlier_path:
         earlier = plan.earlier or _find_load(con, plan.scan.file_hash)
         assert earlier is not None
         logger.info(
