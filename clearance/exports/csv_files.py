@@ -16,6 +16,7 @@ import duckdb
 from clearance.doj_layout import BLANKED_COLUMNS, DOJ_COLUMNS
 from clearance.exports.layouts import CONDENSED_DOJ_COLUMNS, ELIGIBILITY_COLUMNS
 from clearance.loading.line_parsing import FIELD_PATTERN
+from clearance.sql_text import sql_string
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +39,6 @@ CSV_LAYOUTS: tuple[CsvLayout, ...] = (
     CsvLayout(CONDENSED_RESULTS, CONDENSED_DOJ_COLUMNS, prop64_conviction_rows_only=False),
     CsvLayout(PROP64_RESULTS, DOJ_COLUMNS, prop64_conviction_rows_only=True),
 )
-
-
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def blanking_regex(columns: tuple[str, ...] = DOJ_COLUMNS) -> tuple[str, str]:
@@ -78,7 +75,7 @@ def _doj_text_sql(layout: CsvLayout) -> str:
         pattern, replacement = blanking_regex()
         return (
             "case when appended.has_identifiers then regexp_replace(doj_lines.line, "
-            f"{_sql_string(pattern)}, {_sql_string(replacement)}) else doj_lines.line end"
+            f"{sql_string(pattern)}, {sql_string(replacement)}) else doj_lines.line end"
         )
     # Other layouts were cut from the stored lines by create_cut_lines.
     return "doj_lines.line"
@@ -147,7 +144,7 @@ def create_cut_lines(
     """
     selects = [
         f"select {int(file_order)} as file_order, line_number, {_cut_line_sql(layout)} as line "
-        f"from raw.doj_lines where load_id = {_sql_string(load_id)}"
+        f"from raw.doj_lines where load_id = {sql_string(load_id)}"
         for file_order, load_id in run_files
     ]
     con.execute(
@@ -158,7 +155,7 @@ def create_cut_lines(
 
 def _lines_sql(layout: CsvLayout, file_order: int, load_id: str) -> str:
     if layout.doj_columns == DOJ_COLUMNS:
-        return f"select line_number, line from raw.doj_lines where load_id = {_sql_string(load_id)}"
+        return f"select line_number, line from raw.doj_lines where load_id = {sql_string(load_id)}"
     return f"select line_number, line from export_cut_lines where file_order = {int(file_order)}"
 
 
@@ -175,7 +172,7 @@ def results_query(layout: CsvLayout, run_files: list[tuple[int, str]]) -> str:
     header = ",".join([*layout.doj_columns, *(name for name, _ in ELIGIBILITY_COLUMNS)])
     blank_appended = "," * (len(ELIGIBILITY_COLUMNS) - 1)
     where = "where appended.is_prop64_conviction_row" if layout.prop64_conviction_rows_only else ""
-    parts = [f"select {_sql_string(header)} as line"]
+    parts = [f"select {sql_string(header)} as line"]
     for file_order, load_id in run_files:
         parts.append(
             f"""
@@ -215,7 +212,7 @@ def write_csv(
         create_cut_lines(con, layout, run_files)
     # Each value is a finished CSV line, so the writer must neither quote nor escape it.
     copy = (
-        f"copy ({results_query(layout, run_files)}) to {_sql_string(str(path))} "
+        f"copy ({results_query(layout, run_files)}) to {sql_string(str(path))} "
         "(format csv, header false, quote '', escape '', delimiter chr(31))"
     )
     row = con.execute(copy).fetchone()

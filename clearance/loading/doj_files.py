@@ -56,9 +56,10 @@ def load_doj_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) 
     The lines of the new files are committed first, without their file records, and checked in a
     second transaction that deletes the rejected ones and writes the records. Deleting lines
     inserted in the same transaction made DuckDB rewrite the whole load at commit (about 1 s per
-    million lines, duckdb 2.0.1), while deleting committed lines costs nothing. Runs read lines
-    only through a file record, so they never see lines between the two transactions, and lines
-    left without a record by a failed or killed load are deleted here, or by the next load.
+    million lines, duckdb 2.0.1). Deleting committed lines took 0.01 s with 2% of a million lines
+    rejected. Runs read lines only through a file record, so they never see lines between the
+    two transactions. Lines left without a record by a failed or killed load are deleted here,
+    or at the start of the next load.
     """
     scans = [scan_doj_file(Path(path).resolve()) for path in paths]
     create_raw_schema(con)

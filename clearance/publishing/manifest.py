@@ -26,8 +26,8 @@ from clearance.settings import PROJECT_DIR
 logger = logging.getLogger(__name__)
 
 RUN_MANIFEST = "run-manifest.json"
-# 2: a check's `blocking` is true only when its failure stops the run (in 1, whenever the
-# check was declared blocking, even with WARN severity).
+# 2: a check's `blocking` is true only when its failure stops the run. In version 1 it was true
+# for every check declared blocking, even one of WARN severity.
 MANIFEST_VERSION = 2
 FILE_MODE = 0o600
 

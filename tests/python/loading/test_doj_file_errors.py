@@ -139,7 +139,7 @@ def test_next_load_deletes_unrecorded_lines(warehouse, tmp_path: Path):
     assert stored == [(loaded.load_id, 2)]
 
 
-def test_failed_call_keeps_an_earlier_load(warehouse, tmp_path: Path):
+def test_failed_call_keeps_earlier_load(warehouse, tmp_path: Path):
     earlier_path = write_doj_file(tmp_path / "earlier.dat", [doj_line("R2"), "bad", doj_line("R4")])
     [earlier] = load_doj_files(warehouse, [earlier_path])
     new = write_doj_file(tmp_path / "new.dat", [doj_line("R7")])
@@ -154,7 +154,7 @@ def test_failed_call_keeps_an_earlier_load(warehouse, tmp_path: Path):
     assert table_count(warehouse, "doj_quarantine") == 1
 
 
-def test_interrupted_check_deletes_the_stored_lines(warehouse, tmp_path: Path, monkeypatch):
+def test_interrupted_check_deletes_stored_lines(warehouse, tmp_path: Path, monkeypatch):
     # Ctrl-C reaches the load as KeyboardInterrupt, here while the second file is recorded.
     first = write_doj_file(tmp_path / "a.dat", [doj_line("R2"), "bad"])
     second = write_doj_file(tmp_path / "b.dat", [doj_line("R9")])
