@@ -74,5 +74,10 @@ def dbt_build_args() -> list[str]:
 
     The run comes from raw.current_run, not from a dbt variable, because a changed variable
     makes dbt parse the whole project again.
+
+    `--no-write-json` keeps dbt from writing manifest.json and run_results.json at the start and
+    end of the build: 0.4 s of every run (2 cores). The manifest that Dagster reads comes from
+    the parse in clearance_dbt_project, and dbt.log in the same target folder has each node's
+    timing and status.
     """
-    return ["build"]
+    return ["build", "--no-write-json"]

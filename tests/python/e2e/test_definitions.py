@@ -27,6 +27,8 @@ def test_dbt_build_args_take_no_variables() -> None:
     args = dbt_build_args()
     assert args[0] == "build"
     assert "--vars" not in args
+    # The build leaves the parse's manifest.json in place instead of writing it again.
+    assert "--no-write-json" in args
 
 
 def test_run_selector_builds_models_and_run_checks(tmp_path: Path) -> None:
