@@ -1,6 +1,6 @@
 with
 
--- Two CTEs read the checks, and scanning the table twice costs less than buffering one scan.
+-- Two CTEs read the checks, a view, and working them out twice costs less than buffering them.
 rule_checks as not materialized (
     select * from {{ ref('int_rule_checks') }}
 ),
