@@ -13,9 +13,10 @@ from pathlib import Path
 import duckdb
 
 from clearance.errors import ClearanceError
-from clearance.exports.csv_files import CSV_LAYOUTS, create_appended_fields, write_csv
+from clearance.exports.csv_files import WAREHOUSE_CATALOG, write_csv_files
 from clearance.exports.summary import SUMMARY, build_summary
 from clearance.settings import duckdb_memory_limit
+from clearance.sql_text import sql_string
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,9 @@ def write_exports(warehouse: Path, run_id: str, out_dir: Path) -> ExportResult:
             "memory_limit": duckdb_memory_limit(),
             "temp_directory": str(staging / "duckdb_tmp"),
         }
-        with duckdb.connect(str(warehouse), read_only=True, config=config) as con:
+        with duckdb.connect(":memory:", config=config) as con:
+            con.execute(f"attach {sql_string(str(warehouse))} as {WAREHOUSE_CATALOG} (read_only)")
+            con.execute(f"use {WAREHOUSE_CATALOG}")
             _check_run_was_built(con, run_id)
             _check_county_in_files(con)
             run_files = con.execute(
@@ -106,15 +109,11 @@ def write_exports(warehouse: Path, run_id: str, out_dir: Path) -> ExportResult:
                 "order by file_order",
                 {"run_id": run_id},
             ).fetchall()
-            create_appended_fields(con)
-            files: list[str] = []
-            for layout in CSV_LAYOUTS:
-                path = staging / layout.file_name
-                write_csv(con, layout, run_files, path)
+            files = write_csv_files(con, run_files, staging)
+            for name in files:
                 # DuckDB creates the file with the process umask; the staging folder is 0700,
                 # so no one else could open it before this.
-                os.chmod(path, FILE_MODE)
-                files.append(layout.file_name)
+                os.chmod(staging / name, FILE_MODE)
             summary = build_summary(con, run_id)
 
         summary_path = staging / SUMMARY

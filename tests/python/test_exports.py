@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import stat
+import threading
 from pathlib import Path
 
 import duckdb
@@ -13,7 +14,7 @@ from raw_lines import insert_doj_lines
 
 from clearance.doj_layout import BLANKED_COLUMNS, DOJ_COLUMNS
 from clearance.errors import ClearanceError
-from clearance.exports import write_exports
+from clearance.exports import csv_files, write_exports
 from clearance.exports.layouts import CONDENSED_DOJ_COLUMNS, ELIGIBILITY_COLUMNS
 from clearance.loading.raw_schema import create_raw_schema
 
@@ -257,6 +258,73 @@ def test_lines_stored_out_of_order_fail(tmp_path: Path) -> None:
 
     with pytest.raises(duckdb.Error, match="out of step"):
         write_exports(warehouse, RUN_ID, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_exports_at_once_match_exports_in_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    write_exports(warehouse, RUN_ID, tmp_path / "at_once")
+    monkeypatch.setattr(csv_files, "CURSOR_GROUPS", (tuple(csv_files.CSV_LAYOUTS),))
+    write_exports(warehouse, RUN_ID, tmp_path / "in_turn")
+
+    for layout in csv_files.CSV_LAYOUTS:
+        at_once = (tmp_path / "at_once" / layout.file_name).read_bytes()
+        assert at_once == (tmp_path / "in_turn" / layout.file_name).read_bytes()
+
+
+def test_failed_export_interrupts_other_cursor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    started = threading.Event()
+    interrupted: list[BaseException] = []
+
+    def write_csv(con, layout, run_files, path):
+        if layout is csv_files.CONDENSED_LAYOUT:
+            started.wait(timeout=60)
+            # Time for the other cursor's statement to begin after its event.
+            threading.Event().wait(0.5)
+            raise RuntimeError("condensed file failed")
+        started.set()
+        try:
+            # About a minute of work unless the failure interrupts it.
+            con.execute("select sum(hash(range)) from range(20000000000)")
+        except duckdb.InterruptException as error:
+            interrupted.append(error)
+            raise
+
+    monkeypatch.setattr(csv_files, "write_csv", write_csv)
+    with pytest.raises(RuntimeError, match="condensed file failed"):
+        write_exports(warehouse, RUN_ID, tmp_path / "out")
+    assert len(interrupted) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_late_statement_is_interrupted_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    between = threading.Event()
+    interrupted: list[BaseException] = []
+
+    def write_csv(con, layout, run_files, path):
+        if layout is csv_files.ALL_RESULTS_LAYOUT:
+            between.wait(timeout=60)
+            raise RuntimeError("all results failed")
+        if layout is csv_files.PROP64_LAYOUT:
+            between.set()
+            # Starts after the failure has been raised and the cursors interrupted once.
+            threading.Event().wait(0.5)
+            try:
+                con.execute("select sum(hash(range)) from range(20000000000)")
+            except duckdb.InterruptException as error:
+                interrupted.append(error)
+                raise
+
+    monkeypatch.setattr(csv_files, "write_csv", write_csv)
+    with pytest.raises(RuntimeError, match="all results failed"):
+        write_exports(warehouse, RUN_ID, tmp_path / "out")
+    assert len(interrupted) == 1
     assert not (tmp_path / "out").exists()
 
 
