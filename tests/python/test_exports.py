@@ -274,55 +274,52 @@ def test_exports_at_once_match_exports_in_turn(
         assert at_once == (tmp_path / "in_turn" / layout.file_name).read_bytes()
 
 
+def run_until_interrupted(con: duckdb.DuckDBPyConnection, interrupted: list[BaseException]) -> None:
+    """Run about a minute of work on con, recording the InterruptException that ends it sooner."""
+    try:
+        con.execute("select sum(hash(range)) from range(20000000000)")
+    except duckdb.InterruptException as error:
+        interrupted.append(error)
+        raise
+
+
+@pytest.mark.parametrize(
+    ("failing", "slow", "slow_starts_late"),
+    [
+        # The failure comes while the other cursor's statement runs.
+        (csv_files.CONDENSED_LAYOUT, csv_files.ALL_RESULTS_LAYOUT, False),
+        # The other cursor starts its next statement after the first interrupt.
+        (csv_files.ALL_RESULTS_LAYOUT, csv_files.PROP64_LAYOUT, True),
+    ],
+    ids=["running", "started_late"],
+)
 def test_failed_export_interrupts_other_cursor(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    failing: csv_files.CsvLayout,
+    slow: csv_files.CsvLayout,
+    slow_starts_late: bool,
 ) -> None:
     warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
-    started = threading.Event()
+    slow_reached = threading.Event()
     interrupted: list[BaseException] = []
 
     def write_csv(con, layout, run_files, path):
-        if layout is csv_files.CONDENSED_LAYOUT:
-            started.wait(timeout=60)
-            # Time for the other cursor's statement to begin after its event.
-            threading.Event().wait(0.5)
-            raise RuntimeError("condensed file failed")
-        started.set()
-        try:
-            # About a minute of work unless the failure interrupts it.
-            con.execute("select sum(hash(range)) from range(20000000000)")
-        except duckdb.InterruptException as error:
-            interrupted.append(error)
-            raise
+        if layout is failing:
+            slow_reached.wait(timeout=60)
+            if not slow_starts_late:
+                # Time for the other cursor's statement to begin after the event.
+                threading.Event().wait(0.5)
+            raise RuntimeError(f"{layout.file_name} failed")
+        if layout is slow:
+            slow_reached.set()
+            if slow_starts_late:
+                # Starts after the failure has been raised and the cursors interrupted once.
+                threading.Event().wait(0.5)
+            run_until_interrupted(con, interrupted)
 
     monkeypatch.setattr(csv_files, "write_csv", write_csv)
-    with pytest.raises(RuntimeError, match="condensed file failed"):
-        write_exports(warehouse, RUN_ID, tmp_path / "out")
-    assert len(interrupted) == 1
-    assert not (tmp_path / "out").exists()
-
-
-def test_late_statement_is_interrupted_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
-    between = threading.Event()
-    interrupted: list[BaseException] = []
-
-    def write_csv(con, layout, run_files, path):
-        if layout is csv_files.ALL_RESULTS_LAYOUT:
-            between.wait(timeout=60)
-            raise RuntimeError("all results failed")
-        if layout is csv_files.PROP64_LAYOUT:
-            between.set()
-            # Starts after the failure has been raised and the cursors interrupted once.
-            threading.Event().wait(0.5)
-            try:
-                con.execute("select sum(hash(range)) from range(20000000000)")
-            except duckdb.InterruptException as error:
-                interrupted.append(error)
-                raise
-
-    monkeypatch.setattr(csv_files, "write_csv", write_csv)
-    with pytest.raises(RuntimeError, match="all results failed"):
+    with pytest.raises(RuntimeError, match=f"{failing.file_name} failed"):
         write_exports(warehouse, RUN_ID, tmp_path / "out")
     assert len(interrupted) == 1
     assert not (tmp_path / "out").exists()
