@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -237,6 +238,9 @@ def _run_clearance(
     warehouse = WORK_DIR / "warehouse.duckdb"
     for stale in (warehouse, Path(f"{warehouse}.wal")):
         stale.unlink(missing_ok=True)
+    # Every run adds a run folder, whose exports take about 1.2 GB per million rows, so the
+    # folders of earlier benchmark runs would otherwise fill the disk.
+    shutil.rmtree(out_dir, ignore_errors=True)
     env = dict(os.environ, CLEARANCE_WAREHOUSE=str(warehouse), CLEARANCE_SUBJECT_KEY="bench")
     command = [
         str(Path(sys.executable).parent / "clearance"),

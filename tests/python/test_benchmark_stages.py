@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from bench import run_benchmark
 from bench.run_benchmark import stage_seconds
 
 PROGRESS = """\
@@ -68,3 +73,20 @@ def test_publication_steps_are_stages() -> None:
     assert stages["dashboard"] == 1.5
     assert stages["publish"] == 0.2
     assert stages["statewide dashboard"] == 2.9
+
+
+def test_run_starts_without_earlier_run_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out_dir = tmp_path / "out"
+    (out_dir / "kern" / "20261201T000000Z-earlier").mkdir(parents=True)
+    out_dir_existed: list[bool] = []
+
+    def run_with_peak_memory(command, env):
+        out_dir_existed.append(out_dir.exists())
+        return 1.0, 0, {}
+
+    monkeypatch.setattr(run_benchmark, "WORK_DIR", tmp_path)
+    monkeypatch.setattr(run_benchmark, "_run_with_peak_memory", run_with_peak_memory)
+    run_benchmark._run_clearance(tmp_path / "doj.csv", "KERN", "configurable", out_dir)
+    assert out_dir_existed == [False]
