@@ -50,9 +50,10 @@ CSV_LAYOUTS: tuple[CsvLayout, ...] = (ALL_RESULTS_LAYOUT, CONDENSED_LAYOUT, PROP
 # The files that one cursor writes, one after the other. The groups are written at once.
 # Each file is copied by a positional join, which DuckDB runs on one thread, so two copies at
 # once keep both cores busy. The condensed file's cut of the lines runs on every thread, so it
-# is made before any copy starts: run beside the copies, it left three threads on two cores.
-# write_exports on the benchmark files (duckdb 2.0.1, 2 cores), against the files written one
-# after the other: 1,000,000 rows 3.4 s against 4.3 s; 5,000,000 rows 15.7-16.6 s against 20.7 s.
+# is made before any copy starts. Run beside the copies, it left three threads on two cores.
+# write_exports took 3.4 s against 4.3 s for the files one after the other on the 1,000,000-row
+# benchmark file, and 19.6 to 22.0 s against 23.3 to 23.8 s on the 5,000,000-row one
+# (duckdb 2.0.1, 2 cores, docs/benchmarks.md).
 CURSOR_GROUPS: tuple[tuple[CsvLayout, ...], ...] = (
     (ALL_RESULTS_LAYOUT,),
     (CONDENSED_LAYOUT, PROP64_LAYOUT),
