@@ -317,8 +317,8 @@ def write_csv_files(
                 for future in futures:
                     future.result()
             except BaseException:
-                # Also on Ctrl-C, which reaches only this thread: the pool's exit waits for
-                # its threads, and the cursors are closed after it, so their statements must end.
+                # Ctrl-C reaches only this thread. The pool's exit waits for its threads, and
+                # the cursors close after it, so the threads' statements must end first.
                 _interrupt_until_done(cursors, futures)
                 raise
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import stat
 import threading
 from pathlib import Path
@@ -319,7 +320,7 @@ def test_failed_export_interrupts_other_cursor(
             run_until_interrupted(con, interrupted)
 
     monkeypatch.setattr(csv_files, "write_csv", write_csv)
-    with pytest.raises(RuntimeError, match=f"{failing.file_name} failed"):
+    with pytest.raises(RuntimeError, match=re.escape(f"{failing.file_name} failed")):
         write_exports(warehouse, RUN_ID, tmp_path / "out")
     assert len(interrupted) == 1
     assert not (tmp_path / "out").exists()
