@@ -9,39 +9,10 @@ from dagster_dbt import DbtProject
 
 from clearance.settings import PROJECT_DIR
 from orchestration.defs.resources import dbt_cli_resource
+from orchestration.lib.dbt_sources import manifest_is_stale
 from orchestration.lib.run_request import dbt_work_dir
 
 logger = logging.getLogger(__name__)
-
-# Files and folders that dbt parses into the manifest. A manifest older than any of them can
-# miss a node that the build then reports, and dagster-dbt fails on a node it does not know.
-_DBT_SOURCE_PATHS = (
-    "dbt_project.yml",
-    "profiles.yml",
-    "selectors.yml",
-    "models",
-    "macros",
-    "seeds",
-    "tests/generic",
-)
-
-
-def _newest_source_mtime() -> float:
-    newest = 0.0
-    for name in _DBT_SOURCE_PATHS:
-        path = PROJECT_DIR / name
-        files = path.rglob("*") if path.is_dir() else [path]
-        for file in files:
-            if file.is_file():
-                newest = max(newest, file.stat().st_mtime)
-    return newest
-
-
-def manifest_is_stale(manifest_path: Path) -> bool:
-    """Return whether the manifest is missing or older than a file of the dbt project."""
-    if not manifest_path.exists():
-        return True
-    return manifest_path.stat().st_mtime < _newest_source_mtime()
 
 
 def clearance_dbt_project(warehouse: Path) -> DbtProject:

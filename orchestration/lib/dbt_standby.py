@@ -10,7 +10,9 @@ environment, working folder and standard streams, and exits with its exit code.
 The standby serves one command, the run's build, and exits. A client that finds no standby,
 or a standby that closes without taking the command, runs the installed dbt itself, so a
 standby that failed costs the import and nothing else. The project's parse, when the project
-changed, runs the installed dbt directly (orchestration/defs/dbt_project.py).
+changed, runs the installed dbt directly (orchestration/defs/dbt_project.py). Told the build's
+folders, the standby also reads the project's parse while it waits, and the build uses it when
+nothing changed meanwhile (orchestration/lib/dbt_preload.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from orchestration.lib.dbt_preload import EarlyParse, ProjectFolders
 
 CLIENT_SCRIPT = Path(__file__).with_name("dbt_standby_client.py")
 INSTALLED_DBT = Path(sys.executable).parent / "dbt"
@@ -41,7 +49,7 @@ _active: DbtStandby | None = None
 class DbtStandby:
     """The standby process of one run and the `dbt` script that hands a command to it."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, folders: ProjectFolders | None = None) -> None:
         self.socket_path = folder / "dbt.sock"
         self.executable = folder / "dbt"
         # The client needs only the standard library, so Python starts it isolated (-I) and
@@ -75,6 +83,7 @@ class DbtStandby:
                     "orchestration.lib.dbt_standby",
                     str(listener.fileno()),
                     str(parent_alive),
+                    *([] if folders is None else _folder_arguments(folders)),
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -113,15 +122,22 @@ class DbtStandby:
         self._process.wait(timeout=30)
 
 
+def _folder_arguments(folders: ProjectFolders) -> list[str]:
+    return [str(folders.project_dir), str(folders.profiles_dir), str(folders.target_path)]
+
+
 @contextmanager
-def dbt_standby() -> Iterator[DbtStandby | None]:
-    """Start a standby for the dbt build of the job run inside this block, or None on failure."""
+def dbt_standby(folders: ProjectFolders | None = None) -> Iterator[DbtStandby | None]:
+    """Start a standby for the dbt build of the job run inside this block, or None on failure.
+
+    With the build's folders, the standby reads the project's parse ahead of the build.
+    """
     global _active
     # The folder contains the socket, which accepts a command to run against the warehouse,
     # so it is private to the user (mkdtemp creates it with mode 0700).
     with tempfile.TemporaryDirectory(prefix="clearance-dbt-") as folder:
         try:
-            standby = DbtStandby(Path(folder))
+            standby = DbtStandby(Path(folder), folders)
         except OSError as error:
             # A socket path too long for AF_UNIX (a long TMPDIR), for one: dbt starts cold.
             logger.warning("dbt standby not started (%s); dbt starts on its own", error)
@@ -155,15 +171,20 @@ def _receive_request(connection: socket.socket) -> tuple[dict, list[int]]:
     return json.loads(payload), descriptors
 
 
-def _run_dbt(request: dict) -> int:
+def _run_dbt(request: dict, early_parse: Future[EarlyParse | None] | None) -> int:
     from dbt.cli.main import cli
 
-    os.chdir(request["cwd"])
+    args, env, cwd = request["args"], request["env"], request["cwd"]
+    context = {}
+    parse = early_parse.result() if early_parse is not None else None
+    if parse is not None and parse.fits(args, env, cwd):
+        context["obj"] = {"manifest": parse.manifest}
+    os.chdir(cwd)
     os.environ.clear()
-    os.environ.update(request["env"])
-    sys.argv = ["dbt", *request["args"]]
+    os.environ.update(env)
+    sys.argv = ["dbt", *args]
     try:
-        cli()
+        cli.main(args=args, prog_name="dbt", **context)
     except SystemExit as exit_request:
         code = exit_request.code
         if code is None:
@@ -183,6 +204,14 @@ def main() -> None:
     import dbt.adapters.duckdb  # noqa: F401  (the slow imports this process exists for)
     import dbt.cli.main  # noqa: F401
 
+    early_parse = None
+    if len(sys.argv) > 3:
+        from orchestration.lib.dbt_preload import ProjectFolders, parse_early_in_background
+
+        early_parse = parse_early_in_background(
+            ProjectFolders(*(Path(folder) for folder in sys.argv[3:6]))
+        )
+
     # The parent never writes to the pipe, so it turns readable only when the parent closes it
     # or dies: then no command will come.
     ready, _, _ = select.select([listener, parent_alive], [], [])
@@ -201,7 +230,7 @@ def main() -> None:
     # dagster-dbt reads dbt's log lines as they come, as it would from an unbuffered dbt.
     sys.stdout.reconfigure(line_buffering=True, write_through=True)
     sys.stderr.reconfigure(line_buffering=True, write_through=True)
-    code = _run_dbt(request)
+    code = _run_dbt(request, early_parse)
     sys.stdout.flush()
     sys.stderr.flush()
     connection.sendall(f"exit {code}\n".encode())

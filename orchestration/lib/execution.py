@@ -34,12 +34,18 @@ def execute_run(request: RunRequest, verbose: bool = False) -> None:
     ephemeral Dagster instance, so nothing is written to DAGSTER_HOME. An asset's exception is
     raised again here unchanged.
     """
+    from clearance.settings import PROJECT_DIR
+    from orchestration.lib.dbt_preload import ProjectFolders
     from orchestration.lib.dbt_standby import dbt_standby
+    from orchestration.lib.run_request import dbt_work_dir
     from orchestration.lib.suite_worker import suite_worker
 
+    folders = ProjectFolders(
+        PROJECT_DIR, PROJECT_DIR, dbt_work_dir(Path(request.warehouse)) / "target"
+    )
     # Started before Dagster is imported, so the imports of Dagster, Great Expectations and dbt
     # share the two cores and overlap the load.
-    with suite_worker(), dbt_standby():
+    with suite_worker(), dbt_standby(folders):
         result = _execute_job(request, verbose)
     logger.info("Dagster run %s finished: success=%s", result.run_id, result.success)
 

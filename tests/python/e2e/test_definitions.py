@@ -175,7 +175,7 @@ def test_schedule_and_sensor_target_the_job(definitions_and_warehouse) -> None:
 def test_manifest_older_than_project_is_stale(tmp_path) -> None:
     import os
 
-    from orchestration.defs.dbt_project import manifest_is_stale
+    from orchestration.lib.dbt_sources import manifest_is_stale
 
     manifest = tmp_path / "manifest.json"
     assert manifest_is_stale(manifest)
