@@ -150,9 +150,9 @@ def build_dbt_models(project: DbtProject) -> AssetsDefinition:
         request = clearance_run.request(context)
         lock_for_run(context, request)
         progress.info("building models ...")
-        from clearance.dashboards.preload import preload_chart_libraries
+        from orchestration.lib.preload import preload_later_steps
 
-        preload_chart_libraries()
+        preload_later_steps()
         # The build shares the target folder of the parse that made the manifest, so dbt's
         # partial parsing state carries over and a rerun skips the full parse.
         target_path = dbt_work_dir(Path(request.warehouse)) / "target"
