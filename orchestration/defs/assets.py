@@ -134,6 +134,12 @@ def warehouse_environment(warehouse: str) -> Iterator[None]:
             os.environ["CLEARANCE_WAREHOUSE"] = previous
 
 
+# The later steps' modules are loaded once this model is built. dbt's memory peaks while it
+# builds the model, and loading them beside it added about 65 MB to the run's peak (1,000,000
+# rows, 2 cores).
+STAGING_ROWS_OUTPUT = AssetKey(["staging", "stg_doj__rows"]).to_python_identifier()
+
+
 def build_dbt_models(project: DbtProject) -> AssetsDefinition:
     """Return the dbt models and seeds of a run, with its data tests as asset checks."""
 
@@ -152,12 +158,16 @@ def build_dbt_models(project: DbtProject) -> AssetsDefinition:
         progress.info("building models ...")
         from orchestration.lib.preload import preload_later_steps
 
-        preload_later_steps()
         # The build shares the target folder of the parse that made the manifest, so dbt's
         # partial parsing state carries over and a rerun skips the full parse.
         target_path = dbt_work_dir(Path(request.warehouse)) / "target"
+        preload = None
         with warehouse_environment(request.warehouse):
-            yield from dbt.cli(dbt_build_args(), context=context, target_path=target_path).stream()
+            events = dbt.cli(dbt_build_args(), context=context, target_path=target_path).stream()
+            for event in events:
+                yield event
+                if preload is None and getattr(event, "output_name", None) == STAGING_ROWS_OUTPUT:
+                    preload = preload_later_steps()
 
     return clearance_dbt_models
 
