@@ -12,15 +12,18 @@ _OWNER_ONLY_FILE = 0o600
 _OWNER_ONLY_DIR = 0o700
 
 
-def connect_warehouse(path: str | Path) -> duckdb.DuckDBPyConnection:
+def connect_warehouse(
+    path: str | Path, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB warehouse at path, making a new file and its WAL owner-only (0600).
 
     A missing parent folder is created with mode 0700. An existing warehouse keeps its mode.
+    The memory limit is the run's (duckdb_memory_limit) unless another is given.
     """
     path = Path(path)
     path.parent.mkdir(mode=_OWNER_ONLY_DIR, parents=True, exist_ok=True)
     is_new = not path.exists()
-    con = duckdb.connect(str(path), config={"memory_limit": duckdb_memory_limit()})
+    con = duckdb.connect(str(path), config={"memory_limit": memory_limit or duckdb_memory_limit()})
     if is_new:
         # NOTE: DuckDB creates the file and its WAL with the process umask. The file is fixed
         # here, but a WAL that DuckDB writes later gets the umask again: only an owner-only

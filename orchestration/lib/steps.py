@@ -110,12 +110,13 @@ def load_raw_layer(request: RunRequest) -> LoadOutcome:
     from clearance.policies import write_run_policy_rules
     from clearance.pseudonym import load_or_create_secret, write_subject_keys
     from clearance.runs import connect_warehouse, register_run
+    from clearance.settings import load_memory_limit
 
     policy = resolve_policy(request.options_file, request.policy, request.params)
     doj_paths = request.doj_paths or newest_landed_doj_paths(request.county)
     warehouse = Path(request.warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    con = connect_warehouse(warehouse)
+    con = connect_warehouse(warehouse, memory_limit=load_memory_limit())
     try:
         create_raw_schema(con)
         total = len(doj_paths)
