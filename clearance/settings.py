@@ -19,9 +19,10 @@ def duckdb_memory_limit() -> str:
     """Return DuckDB's memory limit for every connection of a run (CLEARANCE_DUCKDB_MEMORY_LIMIT).
 
     DuckDB's own default is 80% of the machine's memory per process. A bounded buffer pool
-    spills to disk instead of growing. With 2GB, a whole run on a 1,000,000-row file peaked at
-    1.9 GB over its processes, and on a 5,000,000-row file at 2.5 GB (2 cores,
-    bench/run_benchmark.py, docs/benchmarks.md).
+    spills to disk instead of growing. With 2GB, and 1GB for the load and staging
+    (load_memory_limit), a whole run on a 1,000,000-row file peaked at 1.8 GB over its
+    processes, and on a 5,000,000-row file at 3.0 GB (2 cores, bench/run_benchmark.py,
+    docs/benchmarks.md).
     """
     return os.environ.get("CLEARANCE_DUCKDB_MEMORY_LIMIT", "2GB")
 

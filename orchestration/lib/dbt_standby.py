@@ -197,6 +197,27 @@ def _run_dbt(request: dict, early_parse: Future[EarlyParse | None] | None) -> in
     return 0
 
 
+def _start_resource_tracker_quietly() -> None:
+    """Start multiprocessing's resource tracker with its standard error discarded.
+
+    dbt's adapter makes multiprocessing semaphores, first in the early parse. When the standby
+    exits without a command, as when a run fails before its build, the resource tracker that
+    they started printed a warning about them into the run's output. Started here, the tracker
+    writes to /dev/null instead; it still removes the semaphores.
+    """
+    from multiprocessing import resource_tracker
+
+    saved = os.dup(2)
+    discard = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(discard, 2)
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(discard)
+
+
 def main() -> None:
     """Import dbt, then run the first command that a client sends, as dbt's own script would."""
     listener = socket.socket(fileno=int(sys.argv[1]))
@@ -208,6 +229,7 @@ def main() -> None:
     if len(sys.argv) > 3:
         from orchestration.lib.dbt_preload import ProjectFolders, parse_early_in_background
 
+        _start_resource_tracker_quietly()
         early_parse = parse_early_in_background(
             ProjectFolders(*(Path(folder) for folder in sys.argv[3:6]))
         )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from tiny_dbt_project import write_tiny_dbt_project
 
 from orchestration.lib.dbt_preload import (
     EarlyParse,
@@ -18,6 +21,8 @@ from orchestration.lib.dbt_preload import (
 )
 from orchestration.lib.dbt_standby import INSTALLED_DBT, dbt_standby
 
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+
 # Later than any file of a project written by a test: the parse counts as up to date.
 FUTURE = 10_000_000_000
 
@@ -25,15 +30,8 @@ FUTURE = 10_000_000_000
 def tiny_project(folder: Path) -> ProjectFolders:
     """Write a dbt project of one view on an in-memory DuckDB, parsed into its target folder."""
     folder.mkdir()
+    write_tiny_dbt_project(folder)
     (folder / "models").mkdir()
-    (folder / "dbt_project.yml").write_text(
-        'name: tiny\nversion: "1.0"\nprofile: tiny\n', encoding="utf-8"
-    )
-    (folder / "profiles.yml").write_text(
-        "tiny:\n  target: memory\n  outputs:\n    memory:\n      type: duckdb\n"
-        '      path: ":memory:"\n',
-        encoding="utf-8",
-    )
     (folder / "models" / "answer.sql").write_text("select 42 as answer\n", encoding="utf-8")
     folders = ProjectFolders(folder, folder, folder / "target")
     subprocess.run(
@@ -176,3 +174,28 @@ def test_failed_early_parse_gives_none(tmp_path: Path) -> None:
     os.utime(folders.project_dir / "dbt_project.yml", (1_000_000_000, 1_000_000_000))
 
     assert parse_early_in_background(folders).result(timeout=120) is None
+
+
+def test_idle_standby_exits_quietly(tmp_path: Path) -> None:
+    folders = tiny_project(tmp_path / "project")
+    # A run that fails before its build: the standby read the parse, then the run closes it.
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from orchestration.lib.dbt_preload import ProjectFolders\n"
+        "from orchestration.lib.dbt_standby import dbt_standby\n"
+        "folders = ProjectFolders(*(Path(folder) for folder in sys.argv[1:4]))\n"
+        "with dbt_standby(folders) as standby:\n"
+        "    time.sleep(8)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *map(str, dataclasses.astuple(folders))],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+    # multiprocessing's resource tracker warns about dbt's semaphores on standard error.
+    assert result.stderr == ""

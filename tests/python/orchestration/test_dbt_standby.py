@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from tiny_dbt_project import write_tiny_dbt_project
+
 from orchestration.lib.dbt_standby import INSTALLED_DBT, active_dbt_standby, dbt_standby
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
@@ -120,22 +122,10 @@ def is_running(pid: int) -> bool:
     return state != "Z"
 
 
-def tiny_dbt_project(folder: Path) -> None:
-    """Write a dbt project with no models on an in-memory DuckDB: dbt starts on it in seconds."""
-    (folder / "dbt_project.yml").write_text(
-        'name: tiny\nversion: "1.0"\nprofile: tiny\n', encoding="utf-8"
-    )
-    (folder / "profiles.yml").write_text(
-        "tiny:\n  target: memory\n  outputs:\n    memory:\n      type: duckdb\n"
-        '      path: ":memory:"\n',
-        encoding="utf-8",
-    )
-
-
 def test_standby_uses_client_folder_and_environment(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
-    tiny_dbt_project(project)
+    write_tiny_dbt_project(project)
     profiles = tmp_path / "elsewhere"
 
     with dbt_standby() as standby:
@@ -158,7 +148,7 @@ def test_standby_uses_client_folder_and_environment(tmp_path: Path) -> None:
 def test_ctrl_c_stops_standby_command(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
-    tiny_dbt_project(project)
+    write_tiny_dbt_project(project)
     # A query that runs for minutes, so that the interrupt lands while dbt is busy.
     endless = "select count(*) from range(100000000000) as t(i) where i % 7 = 3"
 
