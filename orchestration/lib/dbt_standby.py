@@ -176,7 +176,12 @@ def _run_dbt(request: dict, early_parse: Future[EarlyParse | None] | None) -> in
 
     args, env, cwd = request["args"], request["env"], request["cwd"]
     context = {}
-    parse = early_parse.result() if early_parse is not None else None
+    try:
+        parse = early_parse.result() if early_parse is not None else None
+    except KeyboardInterrupt:
+        # A Ctrl-C while the early parse finishes stops the command, with dbt's exit code.
+        print("KeyboardInterrupt", file=sys.stderr)
+        return 2
     if parse is not None and parse.fits(args, env, cwd):
         context["obj"] = {"manifest": parse.manifest}
     os.chdir(cwd)

@@ -6,6 +6,7 @@ import dataclasses
 import os
 import subprocess
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,16 @@ def test_idle_standby_exits_quietly(tmp_path: Path) -> None:
 
     # multiprocessing's resource tracker warns about dbt's semaphores on standard error.
     assert result.stderr == ""
+
+
+def test_ctrl_c_during_early_parse_stops_command(tmp_path: Path, capsys) -> None:
+    from orchestration.lib.dbt_standby import _run_dbt
+
+    class InterruptedParse(Future):
+        def result(self, timeout=None):
+            raise KeyboardInterrupt
+
+    request = {"args": ["--version"], "env": dict(os.environ), "cwd": str(tmp_path)}
+
+    assert _run_dbt(request, InterruptedParse()) == 2
+    assert "KeyboardInterrupt" in capsys.readouterr().err
