@@ -1,7 +1,7 @@
 """Whether the dbt project's parse is older than its files, without importing dbt or Dagster.
 
-The run's own process asks before it builds the Dagster definitions, and the dbt standby
-asks before it loads the parse ahead of the build (orchestration/lib/dbt_standby.py).
+The run's own process checks it before it builds the Dagster definitions, and the dbt
+standby before it reads the parse ahead of the build (orchestration/lib/dbt_preload.py).
 """
 
 from __future__ import annotations
