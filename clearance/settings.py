@@ -58,8 +58,10 @@ _MEMORY_UNITS = (
 def memory_bytes(size: str) -> float:
     """Return a DuckDB memory size such as `2GB`, `1.5 GiB` or `800MB` in bytes.
 
-    A size that this cannot read gives 0, and DuckDB then rejects it with its own message. The
-    macro memory_bytes in macros/run_settings/memory_limits.sql reads sizes the same way.
+    A size without one of these units, such as DuckDB's `-1` for no limit, gives 0. So a run
+    limit without a unit is kept for the load too, and DuckDB itself checks a load limit
+    without one. The macro memory_bytes in macros/run_settings/memory_limits.sql reads sizes
+    the same way.
     """
     text = size.upper().replace(" ", "").replace("BYTES", "B")
     for unit, factor in _MEMORY_UNITS:

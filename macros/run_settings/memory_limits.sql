@@ -17,8 +17,8 @@
 
 
 {#- Return a DuckDB memory size such as `2GB`, `1.5 GiB` or `800MB` in bytes. DuckDB reads KB,
-    MB, GB and TB as powers of 1000, and KiB, MiB, GiB and TiB as powers of 1024. A size it
-    cannot read gives 0, and DuckDB then rejects it with its own message. memory_bytes in
+    MB, GB and TB as powers of 1000, and KiB, MiB, GiB and TiB as powers of 1024. A size without
+    one of these units, such as DuckDB's `-1` for no limit, gives 0. memory_bytes in
     clearance/settings.py reads sizes the same way, and a test checks that the two agree. -#}
 {% macro memory_bytes(size) -%}
     {%- set text = size | upper | replace(' ', '') | replace('BYTES', 'B') -%}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -32,16 +33,16 @@ logger = logging.getLogger(__name__)
 # The parse files that dbt reads from, and writes to, the target folder.
 _PARSE_FILES = ("manifest.json", "partial_parse.msgpack")
 
-# (options, environment variable) of each setting that changes what dbt parses.
-_PARSE_SETTINGS: tuple[tuple[tuple[str, ...], str | None], ...] = (
-    (("--project-dir",), "DBT_PROJECT_DIR"),
-    (("--profiles-dir",), "DBT_PROFILES_DIR"),
-    (("--target-path",), "DBT_TARGET_PATH"),
-    (("--profile",), "DBT_PROFILE"),
-    (("--target", "-t"), "DBT_TARGET"),
-    (("--vars",), None),
+# (options, environment variable, whether the value is a folder) of each setting that changes
+# what dbt parses.
+_PARSE_SETTINGS: tuple[tuple[tuple[str, ...], str | None, bool], ...] = (
+    (("--project-dir",), "DBT_PROJECT_DIR", True),
+    (("--profiles-dir",), "DBT_PROFILES_DIR", True),
+    (("--target-path",), "DBT_TARGET_PATH", True),
+    (("--profile",), "DBT_PROFILE", False),
+    (("--target", "-t"), "DBT_TARGET", False),
+    (("--vars",), None, False),
 )
-_FOLDER_SETTINGS = 3
 _LOWEST_PRIORITY = 19
 
 
@@ -87,13 +88,16 @@ def parse_early_in_background(folders: ProjectFolders) -> Future[EarlyParse | No
 
     The standby starts while the run's own process imports Dagster and loads its files. At
     normal priority the early parse took CPU from that start-up, and the load began 0.3 to
-    0.6 s later (2 cores). On Linux the priority of a thread is its own.
+    0.6 s later (2 cores).
     """
     future: Future[EarlyParse | None] = Future()
 
     def parse() -> None:
         try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _LOWEST_PRIORITY)
+            # Only Linux gives a thread a priority of its own. Elsewhere the thread's id could
+            # be another process's id, so the parse keeps the standby's priority there.
+            if sys.platform.startswith("linux"):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _LOWEST_PRIORITY)
             future.set_result(parse_early(folders))
         except Exception:  # the build then reads the parse itself, as without a standby
             logger.debug("early dbt parse failed", exc_info=True)
@@ -149,11 +153,11 @@ def _is_stale(folders: ProjectFolders) -> bool:
 def parse_settings(args: list[str], env: dict[str, str], cwd: str) -> tuple[str | None, ...]:
     """Return the settings of a dbt command that change what it parses, folders resolved."""
     values: list[str | None] = []
-    for position, (options, variable) in enumerate(_PARSE_SETTINGS):
+    for options, variable, is_folder in _PARSE_SETTINGS:
         value = _option_value(args, options)
         if value is None and variable is not None:
             value = env.get(variable)
-        if value is not None and position < _FOLDER_SETTINGS:
+        if value is not None and is_folder:
             value = str((Path(cwd) / value).resolve())
         values.append(value)
     clearance_settings = sorted(

@@ -17,6 +17,7 @@ nothing changed meanwhile (orchestration/lib/dbt_preload.py).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -83,7 +84,7 @@ class DbtStandby:
                     "orchestration.lib.dbt_standby",
                     str(listener.fileno()),
                     str(parent_alive),
-                    *([] if folders is None else _folder_arguments(folders)),
+                    *([] if folders is None else map(str, dataclasses.astuple(folders))),
                 ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -120,10 +121,6 @@ class DbtStandby:
             except subprocess.TimeoutExpired:
                 self._process.kill()
         self._process.wait(timeout=30)
-
-
-def _folder_arguments(folders: ProjectFolders) -> list[str]:
-    return [str(folders.project_dir), str(folders.profiles_dir), str(folders.target_path)]
 
 
 @contextmanager

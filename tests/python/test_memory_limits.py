@@ -10,7 +10,7 @@ from dbt_harness import PROJECT_DIR, empty_warehouse, run_dbt
 
 from clearance.settings import load_memory_limit, memory_bytes
 
-SIZES = ("2GB", "1.5 GiB", "800MB", "1024KiB", "1073741824 bytes", "3tb", "lots")
+SIZES = ("2GB", "1.5 GiB", "800MB", "1024KiB", "1073741824 bytes", "3tb", "lots", "-1")
 
 
 def compile_inline(sql: str, tmp_path: Path) -> str:
@@ -36,6 +36,8 @@ def test_memory_bytes_reads_duckdb_units() -> None:
     assert memory_bytes("800mb") == 800_000_000
     assert memory_bytes("1073741824 bytes") == 2**30
     assert memory_bytes("lots") == 0
+    # DuckDB's "no limit" has no unit.
+    assert memory_bytes("-1") == 0
 
 
 @pytest.mark.slow
@@ -52,6 +54,8 @@ LOAD_LIMIT_CASES = [
     # The load never gets more than the run.
     ({"CLEARANCE_DUCKDB_MEMORY_LIMIT": "500MB"}, "500MB|500MB"),
     ({"CLEARANCE_DUCKDB_LOAD_MEMORY_LIMIT": "1.5 GiB"}, "1.5 GiB|2GB"),
+    # A run without a limit leaves the load without one too.
+    ({"CLEARANCE_DUCKDB_MEMORY_LIMIT": "-1"}, "-1|-1"),
     # 1,999 MB is below 2GB, a power of 1000, but above 1.8 GiB.
     (
         {"CLEARANCE_DUCKDB_MEMORY_LIMIT": "1.8GiB", "CLEARANCE_DUCKDB_LOAD_MEMORY_LIMIT": "1999MB"},
@@ -68,7 +72,7 @@ def set_limits(monkeypatch, settings: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize(("settings", "expected"), LOAD_LIMIT_CASES)
-def test_load_limit(monkeypatch, settings: dict[str, str], expected: str) -> None:
+def test_load_limit_in_python(monkeypatch, settings: dict[str, str], expected: str) -> None:
     set_limits(monkeypatch, settings)
 
     assert load_memory_limit() == expected.split("|")[0]

@@ -3,7 +3,7 @@
     file (duckdb 2.0.1, 2 cores). The setting is global to dbt's DuckDB instance, so models built beside this one
     are written unordered too, which is harmless because no model is read in stored order.
     The run's memory peaks here and in the load, so both have the lower load_memory_limit, which
-    models built beside this one share. With it the dbt process peaked at about 1.2 GB instead of
+    models built beside this one share. With it the dbt process peaked at 1.1 to 1.2 GB instead of
     1.4 GB on the 1,000,000-row benchmark file, at the same speed. -#}
 {{ config(
     materialized='table',

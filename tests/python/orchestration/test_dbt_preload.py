@@ -100,7 +100,7 @@ def test_early_parse_fits_same_settings(
     assert parse.fits(["build", *args], {**env, **env_change}, str(tmp_path)) is fits
 
 
-def test_fit_after_parse_files_change(tmp_path: Path) -> None:
+def test_parse_files_change_breaks_fit(tmp_path: Path) -> None:
     folders = tiny_project(tmp_path / "project")
     env = build_environment(folders)
     parse = early_parse(folders, parse_settings(["build"], env, str(tmp_path)))
@@ -112,7 +112,7 @@ def test_fit_after_parse_files_change(tmp_path: Path) -> None:
     assert not parse.fits(["build"], env, str(tmp_path))
 
 
-def test_fit_after_model_change(tmp_path: Path) -> None:
+def test_model_change_breaks_fit(tmp_path: Path) -> None:
     folders = tiny_project(tmp_path / "project")
     env = build_environment(folders)
     parse = early_parse(folders, parse_settings(["build"], env, str(tmp_path)))
@@ -151,7 +151,7 @@ def test_standby_build_uses_early_parse(tmp_path: Path, monkeypatch) -> None:
     assert "Partial parsing enabled" not in output
 
 
-def test_standby_build_other_settings_parses(tmp_path: Path, monkeypatch) -> None:
+def test_other_settings_build_parses_again(tmp_path: Path, monkeypatch) -> None:
     folders = tiny_project(tmp_path / "project")
     monkeypatch.setenv("CLEARANCE_WAREHOUSE", "/data/clearance.duckdb")
 
@@ -202,7 +202,7 @@ def test_idle_standby_exits_quietly(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
-def test_ctrl_c_during_early_parse_stops_command(tmp_path: Path, capsys) -> None:
+def test_ctrl_c_during_early_parse(tmp_path: Path, capsys) -> None:
     from orchestration.lib.dbt_standby import _run_dbt
 
     class InterruptedParse(Future):
