@@ -51,23 +51,39 @@ def _count_scale(rows: list[dict[str, Any]]) -> alt.Scale:
     return alt.Scale(domain=[0, max(1, largest * LABEL_ROOM)], nice=False)
 
 
-def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    return (
-        # Fit the width of the page's column; the height follows the number of bars.
-        chart.properties(
-            width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
-        )
-        .configure_view(stroke=None)
-        .configure_axis(labelFontSize=12, titleFontSize=12)
-        .configure_legend(
-            orient="bottom",
-            direction="vertical",
-            labelLimit=200,
-            titleFontSize=12,
-            labelFontSize=12,
-        )
-        .to_dict()
+# Set on the finished specification rather than through Altair's configure methods, because
+# each of those copies the whole chart, data included. Without the copies and Altair's
+# validation, the two dashboards of a 1,000,000-row run took 0.53 s instead of 0.75 s.
+_CONFIG = {
+    "axis": {"labelFontSize": 12, "titleFontSize": 12},
+    "legend": {
+        "orient": "bottom",
+        "direction": "vertical",
+        "labelLimit": 200,
+        "titleFontSize": 12,
+        "labelFontSize": 12,
+    },
+}
+
+
+def _finish(*layers: alt.Chart, height: alt.Step | int) -> dict[str, Any]:
+    """Return the layered chart's specification, fitted to the width of the page's column.
+
+    The specification is not validated against the Vega-Lite schema here, because every run
+    writes two pages of charts. A test validates each kind of chart instead.
+    """
+    chart = alt.layer(
+        *layers,
+        height=height,
+        width="container",
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
+    spec = chart.to_dict(validate=False)
+    config = spec.setdefault("config", {})
+    config.setdefault("view", {})["stroke"] = None
+    for key, values in _CONFIG.items():
+        config[key] = {**config.get(key, {}), **values}
+    return spec
 
 
 def horizontal_bars(rows: list[dict[str, Any]], count_title: str) -> dict[str, Any]:
@@ -80,7 +96,7 @@ def horizontal_bars(rows: list[dict[str, Any]], count_title: str) -> dict[str, A
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=count_title)]
     )
     labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="text:N")
-    return _finish((bars + labels).properties(height=alt.Step(_step(rows, BAR_HEIGHT))))
+    return _finish(bars, labels, height=alt.Step(_step(rows, BAR_HEIGHT)))
 
 
 def grouped_bars(rows: list[dict[str, Any]], count_title: str, series_title: str) -> dict[str, Any]:
@@ -99,7 +115,7 @@ def grouped_bars(rows: list[dict[str, Any]], count_title: str, series_title: str
         ],
     )
     labels = base.mark_text(align="left", dx=4, fontSize=11).encode(text="text:N")
-    return _finish((bars + labels).properties(height=alt.Step(BAR_HEIGHT - 6)))
+    return _finish(bars, labels, height=alt.Step(BAR_HEIGHT - 6))
 
 
 def column_bars(rows: list[dict[str, Any]], count_title: str) -> dict[str, Any]:
@@ -112,4 +128,4 @@ def column_bars(rows: list[dict[str, Any]], count_title: str) -> dict[str, Any]:
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=count_title)]
     )
     labels = base.mark_text(baseline="bottom", dy=-3, fontSize=11).encode(text="text:N")
-    return _finish((bars + labels).properties(height=240))
+    return _finish(bars, labels, height=240)
