@@ -182,7 +182,8 @@ def score_person_links(records: pa.Table, memory_limit: str = "1GB") -> pa.Table
         [(court_count,)] = con.execute("select count(*) from court_records").fetchall()
         [(doj_count,)] = con.execute("select count(*) from doj_records").fetchall()
         if court_count == 0 or doj_count == 0:
-            # Schema.empty_table() imports pandas, which took 0.4 s of every run without court files.
+            # Schema.empty_table() imports pandas (pyarrow 26), which took 0.4 s of every
+            # run without court files.
             return pa.Table.from_batches([], schema=SCORE_SCHEMA)
 
         # Splink takes about a second to import; a run without court files never needs it.

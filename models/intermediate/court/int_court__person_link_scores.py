@@ -13,6 +13,6 @@ def model(dbt, session):
 
     records = dbt.ref("int_court__person_link_inputs").to_arrow_table()
     scores = score_person_links(records, memory_limit=duckdb_memory_limit())
-    # Returned as a DuckDB relation: for an Arrow table, dbt-duckdb imports pyarrow.dataset,
-    # which imports pandas, about 0.4 s of every build even without court files.
+    # Returned as a DuckDB relation, because for an Arrow table dbt-duckdb 1.11 imports
+    # pyarrow.dataset, which imports pandas and took about 0.4 s of every build.
     return session.from_arrow(scores)
