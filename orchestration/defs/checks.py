@@ -7,21 +7,28 @@ The checks read the warehouse read-only and then record their result in it, so t
 the warehouse writers' pool.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dagster import (
     AssetCheckExecutionContext,
+    AssetCheckKey,
     AssetCheckResult,
     AssetChecksDefinition,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetKey,
     MetadataValue,
     asset_check,
+    multi_asset_check,
 )
 
 from orchestration.defs.assets import WAREHOUSE_POOL
 from orchestration.defs.resources import ClearanceRun
+
+if TYPE_CHECKING:
+    from expectations.outcomes import SuiteOutcome
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,12 @@ SUITE_CHECKS: tuple[SuiteCheck, ...] = (
 )
 
 
+# The suite that runs before dbt, on the loaded lines. The others run after the build.
+BEFORE_BUILD_SUITES = ("raw",)
+
+
 def _build_check(spec: SuiteCheck) -> AssetChecksDefinition:
+    """Return the suite as an asset check of its own."""
     asset = AssetKey(list(spec.asset))
 
     @asset_check(
@@ -121,35 +133,100 @@ def _build_check(spec: SuiteCheck) -> AssetChecksDefinition:
         context: AssetCheckExecutionContext, clearance_run: ClearanceRun
     ) -> AssetCheckResult:
         from orchestration.lib.data_quality import run_data_quality_suite
-        from orchestration.lib.steps import progress
 
-        progress.info("checking the %s suite ...", spec.suite)
         outcome = run_data_quality_suite(
             spec.suite,
             spec.check_name,
             asset.to_user_string(),
             clearance_run.request(context.op_execution_context),
         )
-        for note in outcome.notes:
-            context.log.info("%s: %s", spec.check_name, note)
-        for failure in outcome.failures:
-            context.log.error("%s failed: %s", spec.check_name, failure.message())
-        blocking = outcome.severity == "blocking"
-        return AssetCheckResult(
-            passed=outcome.passed,
-            severity=AssetCheckSeverity.ERROR if blocking else AssetCheckSeverity.WARN,
-            description="; ".join(failure.message() for failure in outcome.failures) or None,
-            metadata={
-                "severity": outcome.severity,
-                "expectations": len(outcome.expectations),
-                "failed_expectations": len(outcome.failures),
-                "notes": MetadataValue.text("\n".join(outcome.notes)),
-            },
-        )
+        return _check_result(context, spec, outcome)
 
     return suite_check
 
 
+def _build_checks_after_build(specs: Sequence[SuiteCheck]) -> AssetChecksDefinition:
+    """Return the suites that run after dbt as the checks of one step, each reported on its own.
+
+    Each step cost about 20 ms of Dagster's bookkeeping (Dagster 1.13), and each check opened
+    the warehouse to record its result. In one step, the checks after dbt took 0.5 to 0.7 s
+    instead of 0.7 to 0.8 s of a 1,000-row run, in six pairs of runs.
+    """
+
+    @multi_asset_check(
+        name="suites_after_build",
+        specs=[
+            AssetCheckSpec(
+                spec.check_name,
+                asset=AssetKey(list(spec.asset)),
+                description=spec.description,
+                blocking=True,
+                additional_deps=[AssetKey(list(key)) for key in spec.reads],
+            )
+            for spec in specs
+        ],
+        can_subset=True,
+        pool=WAREHOUSE_POOL,
+    )
+    def suites_after_build(
+        context: AssetCheckExecutionContext, clearance_run: ClearanceRun
+    ) -> Iterator[AssetCheckResult]:
+        from orchestration.lib.data_quality import SuiteRequest, run_data_quality_suites
+
+        selected = [
+            spec
+            for spec in specs
+            if AssetCheckKey(AssetKey(list(spec.asset)), spec.check_name)
+            in context.selected_asset_check_keys
+        ]
+        outcomes, error = run_data_quality_suites(
+            [
+                SuiteRequest(
+                    spec.suite, spec.check_name, AssetKey(list(spec.asset)).to_user_string()
+                )
+                for spec in selected
+            ],
+            clearance_run.request(context.op_execution_context),
+        )
+        by_check = {outcome.check_name: outcome for outcome in outcomes}
+        for spec in selected:
+            if spec.check_name in by_check:
+                yield _check_result(context, spec, by_check[spec.check_name])
+        if error is not None:
+            raise error
+
+    return suites_after_build
+
+
+def _check_result(
+    context: AssetCheckExecutionContext, spec: SuiteCheck, outcome: "SuiteOutcome"
+) -> AssetCheckResult:
+    """Return the check's result for the suite's outcome, logging its notes and failures."""
+    for note in outcome.notes:
+        context.log.info("%s: %s", spec.check_name, note)
+    for failure in outcome.failures:
+        context.log.error("%s failed: %s", spec.check_name, failure.message())
+    blocking = outcome.severity == "blocking"
+    return AssetCheckResult(
+        asset_key=AssetKey(list(spec.asset)),
+        check_name=spec.check_name,
+        passed=outcome.passed,
+        severity=AssetCheckSeverity.ERROR if blocking else AssetCheckSeverity.WARN,
+        description="; ".join(failure.message() for failure in outcome.failures) or None,
+        metadata={
+            "severity": outcome.severity,
+            "expectations": len(outcome.expectations),
+            "failed_expectations": len(outcome.failures),
+            "notes": MetadataValue.text("\n".join(outcome.notes)),
+        },
+    )
+
+
 def build_suite_checks() -> Sequence[AssetChecksDefinition]:
-    """Return one blocking asset check per suite of `expectations/`."""
-    return [_build_check(spec) for spec in SUITE_CHECKS]
+    """Return the blocking asset checks of every suite of `expectations/`.
+
+    The suites before dbt are checks of their own. The suites after dbt share one step.
+    """
+    before = [spec for spec in SUITE_CHECKS if spec.suite in BEFORE_BUILD_SUITES]
+    after = [spec for spec in SUITE_CHECKS if spec.suite not in BEFORE_BUILD_SUITES]
+    return [*(_build_check(spec) for spec in before), _build_checks_after_build(after)]

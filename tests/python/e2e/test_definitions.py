@@ -90,17 +90,14 @@ def test_job_covers_every_asset(definitions_and_warehouse) -> None:
         "clearance_dbt_models",
         "dashboard",
         "doj_exports",
-        "intermediate__int_convictions_staging_suite",
-        "intermediate__int_subjects_volume_suite",
-        "marts__fct_conviction_outcomes_marts_suite",
-        "marts__fct_county_impact_targets_suite",
         "motion_lists",
         "publication",
         "raw__doj_lines_raw_suite",
         "raw_doj_load",
         "run_manifest",
-        "staging__stg_doj__rows_raw_rows_suite",
         "statewide_dashboard",
+        # The five suites after dbt, one check each, in one step.
+        "suites_after_build",
     ]
 
 
@@ -121,7 +118,7 @@ def test_warehouse_writers_share_one_pool(definitions_and_warehouse) -> None:
     assert pools["statewide_dashboard"] is None
     # The suite checks record their results in the warehouse.
     assert pools["raw__doj_lines_raw_suite"] == WAREHOUSE_POOL
-    assert pools["marts__fct_county_impact_targets_suite"] == WAREHOUSE_POOL
+    assert pools["suites_after_build"] == WAREHOUSE_POOL
 
 
 def test_publication_is_downstream_of_every_output(definitions_and_warehouse) -> None:
