@@ -51,24 +51,15 @@ def create_results_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
-def record_outcome(
-    warehouse: Path, outcome: SuiteOutcome, volume: tuple[int, int] | None = None
-) -> None:
-    """Replace the run's row for the outcome's check, and its volume counts when given.
-
-    `volume` is (subjects, Prop 64 convictions in the county) of the run.
-    """
-    record_outcomes(warehouse, [(outcome, volume)])
-
-
 def record_outcomes(
     warehouse: Path, outcomes: Sequence[tuple[SuiteOutcome, tuple[int, int] | None]]
 ) -> None:
-    """Record each (outcome, volume) pair as record_outcome does, in one transaction.
+    """Replace the run's row for each outcome's check, and its volume counts where given.
 
-    Opening the warehouse took about 35 ms of each check, so the checks that run together
-    share one connection. The connection is the only writer while it is open, so callers run
-    in the warehouse's writer pool.
+    Each pair is (outcome, volume), where volume is (subjects, Prop 64 convictions in the
+    county) of the run, or None. Every pair is written in one transaction. Opening the warehouse took about 35 ms, so checks that run
+    together share one connection. The connection is the only writer while it is open, so
+    callers run in the warehouse's writer pool.
     """
     now = datetime.now(UTC).replace(tzinfo=None)
     with connect_warehouse(warehouse) as con:

@@ -42,8 +42,8 @@ def add_outcome(out_dir: Path, outcome: SuiteOutcome) -> None:
         report = {"run_id": outcome.run_id, "county": outcome.county, "checks": {}}
     report["checks"][outcome.check_name] = outcome.to_json()
     report["passed"] = all(check["passed"] for check in report["checks"].values())
-    # A blocking failure skips the suites downstream of it; naming them keeps the report from
-    # reading as complete.
+    # A blocking failure of the raw suite skips the suites after dbt. Naming them keeps the
+    # report from reading as complete.
     checked = {check["suite"] for check in report["checks"].values()}
     report["not_run"] = [suite for suite in SUITE_COLLECTORS if suite not in checked]
     write_text_owner_only(out_dir / JSON_REPORT, json.dumps(report, indent=2, default=str) + "\n")

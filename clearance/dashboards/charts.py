@@ -52,16 +52,17 @@ def _count_scale(rows: list[dict[str, Any]]) -> alt.Scale:
 
 
 # Set on the finished specification rather than through Altair's configure methods, because
-# each of those copies the whole chart, data included. Without the copies and Altair's
-# validation, the two dashboards of a 1,000,000-row run took 0.53 s instead of 0.75 s.
+# each of those built the layered chart again and copied its layers (Altair 6.3). Without those
+# copies and Altair's validation, both dashboards of a 1,000,000-row run took 0.53 s instead of
+# 0.75 s. The keys are in the order that Altair writes them, so the pages stay byte for byte.
 _CONFIG = {
     "axis": {"labelFontSize": 12, "titleFontSize": 12},
     "legend": {
-        "orient": "bottom",
         "direction": "vertical",
-        "labelLimit": 200,
-        "titleFontSize": 12,
         "labelFontSize": 12,
+        "labelLimit": 200,
+        "orient": "bottom",
+        "titleFontSize": 12,
     },
 }
 

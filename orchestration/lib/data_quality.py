@@ -76,7 +76,7 @@ def run_data_quality_suites(
         county_config=run_county_config(request.county),
     )
     worker = active_suite_worker()
-    outcomes: list[SuiteOutcome] = []
+    results: list[tuple[SuiteOutcome, tuple[int, int] | None]] = []
     first_error: Exception | None = None
     for item in suites:
         progress.info("checking the %s suite ...", item.suite)
@@ -85,9 +85,10 @@ def run_data_quality_suites(
                 outcome = run_suite(item.suite, run, item.check_name, item.asset)
             else:
                 outcome = worker.run_suite(item.suite, run, item.check_name, item.asset)
+            volume = _volume(outcome)
         except Exception as error:
-            # Only the type: a DuckDB message can quote a value from the data. The error itself
-            # is raised by the caller once the other suites have run.
+            # Only the type in this line, because a DuckDB message can quote a value from the
+            # data. The caller raises the error itself once the other suites have run.
             logger.error(
                 "The %s suite failed to run for run %s (%s)",
                 item.suite,
@@ -96,12 +97,12 @@ def run_data_quality_suites(
             )
             first_error = first_error or error
             continue
-        outcomes.append(outcome)
-    if outcomes:
-        record_outcomes(run.warehouse, [(outcome, _volume(outcome)) for outcome in outcomes])
-        for outcome in outcomes:
+        results.append((outcome, volume))
+    if results:
+        record_outcomes(run.warehouse, results)
+        for outcome, _ in results:
             add_outcome(Path(request.out_dir), outcome)
-    return outcomes, first_error
+    return [outcome for outcome, _ in results], first_error
 
 
 def _volume(outcome: SuiteOutcome) -> tuple[int, int] | None:

@@ -4,6 +4,7 @@ suite that fails to run does not stop the suites after it."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -115,6 +116,27 @@ def test_suite_error_does_not_stop_later_suites(
     report = json.loads((Path(request_in.out_dir) / JSON_REPORT).read_text(encoding="utf-8"))
     assert list(report["checks"]) == ["raw_rows_suite", "marts_suite"]
     assert report["passed"] is False
+
+
+def test_volume_without_counts_is_suite_error(
+    request_in: RunRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def run_suite(suite: str, run, check_name: str, asset: str) -> SuiteOutcome:
+        result = outcome(suite)
+        # A volume outcome without its `run` frame has no counts to record.
+        return replace(result, aggregates={}) if suite == "volume" else result
+
+    monkeypatch.setattr(expectations.runner, "run_suite", run_suite)
+    suites = [
+        SuiteRequest(suite, f"{suite}_suite", "intermediate/int_subjects")
+        for suite in ("volume", "targets")
+    ]
+
+    outcomes, error = run_data_quality_suites(suites, request_in)
+
+    assert [item.suite for item in outcomes] == ["targets"]
+    assert isinstance(error, KeyError)
+    assert recorded_checks(Path(request_in.warehouse)) == [("targets_suite", True)]
 
 
 def test_suites_after_dbt_share_one_step() -> None:

@@ -33,13 +33,18 @@ def test_one_side_missing_gives_empty_scores(query: str) -> None:
 
 
 def test_empty_scores_skip_splink_and_pandas() -> None:
+    # The model returns the scores as a relation, which dbt-duckdb 1.11 registers and copies
+    # into a table on the same connection.
     script = textwrap.dedent(
         f"""
         import sys
         import duckdb
         from clearance.linking.person_links import score_person_links
 
-        score_person_links(duckdb.sql({DOJ_ONLY!r}).to_arrow_table())
+        con = duckdb.connect()
+        scores = con.from_arrow(score_person_links(con.sql({DOJ_ONLY!r}).to_arrow_table()))
+        con.register("model_result", scores)
+        con.execute("create table person_link_scores as select * from model_result")
         print(sorted(name for name in ("splink", "pandas") if name in sys.modules))
         """
     )
