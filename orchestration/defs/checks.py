@@ -41,6 +41,10 @@ class SuiteCheck:
     reads: tuple[tuple[str, ...], ...]
     description: str
 
+    @property
+    def asset_key(self) -> AssetKey:
+        return AssetKey(list(self.asset))
+
 
 SUITE_CHECKS: tuple[SuiteCheck, ...] = (
     SuiteCheck(
@@ -119,10 +123,9 @@ BEFORE_BUILD_SUITES = ("raw",)
 
 def _build_check(spec: SuiteCheck) -> AssetChecksDefinition:
     """Return the suite as an asset check of its own."""
-    asset = AssetKey(list(spec.asset))
 
     @asset_check(
-        asset=asset,
+        asset=spec.asset_key,
         name=spec.check_name,
         description=spec.description,
         blocking=True,
@@ -137,7 +140,7 @@ def _build_check(spec: SuiteCheck) -> AssetChecksDefinition:
         outcome = run_data_quality_suite(
             spec.suite,
             spec.check_name,
-            asset.to_user_string(),
+            spec.asset_key.to_user_string(),
             clearance_run.request(context.op_execution_context),
         )
         return _check_result(context, spec, outcome)
@@ -158,7 +161,7 @@ def _build_checks_after_build(specs: Sequence[SuiteCheck]) -> AssetChecksDefinit
         specs=[
             AssetCheckSpec(
                 spec.check_name,
-                asset=AssetKey(list(spec.asset)),
+                asset=spec.asset_key,
                 description=spec.description,
                 blocking=True,
                 additional_deps=[AssetKey(list(key)) for key in spec.reads],
@@ -176,14 +179,11 @@ def _build_checks_after_build(specs: Sequence[SuiteCheck]) -> AssetChecksDefinit
         selected = [
             spec
             for spec in specs
-            if AssetCheckKey(AssetKey(list(spec.asset)), spec.check_name)
-            in context.selected_asset_check_keys
+            if AssetCheckKey(spec.asset_key, spec.check_name) in context.selected_asset_check_keys
         ]
         outcomes, error = run_data_quality_suites(
             [
-                SuiteRequest(
-                    spec.suite, spec.check_name, AssetKey(list(spec.asset)).to_user_string()
-                )
+                SuiteRequest(spec.suite, spec.check_name, spec.asset_key.to_user_string())
                 for spec in selected
             ],
             clearance_run.request(context.op_execution_context),
@@ -208,7 +208,7 @@ def _check_result(
         context.log.error("%s failed: %s", spec.check_name, failure.message())
     blocking = outcome.severity == "blocking"
     return AssetCheckResult(
-        asset_key=AssetKey(list(spec.asset)),
+        asset_key=spec.asset_key,
         check_name=spec.check_name,
         passed=outcome.passed,
         severity=AssetCheckSeverity.ERROR if blocking else AssetCheckSeverity.WARN,

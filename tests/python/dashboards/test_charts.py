@@ -55,7 +55,7 @@ def test_chart_fits_column_with_config(kind: str) -> None:
 
 
 def test_bar_height_by_chart_kind() -> None:
-    # The longest label wraps to three lines of up to 22 characters ("Dismissed and sealed",
+    # The longest label wraps to three lines no longer than 22 characters ("Dismissed and sealed",
     # "under the county", "policy"), so each band is 3 * 14 + 6 = 48 px high.
     assert SPECS["horizontal"]()["height"] == {"step": 48}
     assert SPECS["grouped"]()["height"] == {"step": charts.BAR_HEIGHT - 6}
