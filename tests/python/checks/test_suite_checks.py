@@ -181,7 +181,10 @@ def test_checks_rerun_on_unbroken_copy_writes_exports(good_run: RunRequest, tmp_
 def test_rows_without_subject_id_fail_raw_rows(good_run: RunRequest, tmp_path: Path) -> None:
     request = copy_warehouse(good_run, tmp_path)
     with duckdb.connect(request.warehouse) as con:
-        con.execute("update staging.stg_doj__rows set subject_id = null where row_order <= 3")
+        con.execute(
+            "update staging.stg_doj__rows set subject_id = null where row_order in "
+            "(select row_order from staging.stg_doj__rows order by row_order limit 3)"
+        )
 
     assert not run_checks_then_exports(request)
     data = report(request)
