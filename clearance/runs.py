@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import duckdb
 
 from clearance.errors import ClearanceError
-from clearance.loading.doj_files import LoadedFile
+from clearance.loading.doj_loads import LoadedFile
 from clearance.loading.raw_schema import create_raw_schema
 from clearance.loading.warehouse import connect_warehouse
 

@@ -3,55 +3,33 @@
 from __future__ import annotations
 
 import logging
-import tempfile
-import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 
-from clearance.errors import ClearanceError
 from clearance.loading import line_parsing
+from clearance.loading.doj_line_store import LoadPlan, ScanOverturnedGuess, store_new_files
+from clearance.loading.doj_loads import LoadedFile, find_load
 from clearance.loading.errors import InputFileError
-from clearance.loading.file_scan import FileScan, scan_doj_file, write_normalized_copy
+from clearance.loading.file_scan import FileScan, check_input_path
 from clearance.loading.raw_schema import create_raw_schema
 
 logger = logging.getLogger(__name__)
-
-# DuckDB's default line limit is 2,000,000 bytes. A longer line must be quarantined, not fail
-# the file, so the limit is raised to the file's size, but no further than 8 MiB. DuckDB sizes
-# its read buffer from the limit: with 64 MiB it asked for a 1 GiB block (duckdb 2.0.1), which
-# failed under the memory limit. A 95-field DOJ line is about a kilobyte.
-_MIN_MAX_LINE_SIZE = 2_000_000
-_MAX_MAX_LINE_SIZE = 8 * 2**20
-
-
-@dataclass(frozen=True)
-class LoadedFile:
-    """One DOJ file of a load call, as recorded in raw.doj_files."""
-
-    load_id: str
-    file_name: str
-    file_path: str
-    file_hash: str
-    encoding: str
-    has_header: bool
-    line_ending: str
-    lines_read: int
-    lines_loaded: int
-    lines_quarantined: int
-    reused: bool
 
 
 def load_doj_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) -> list[LoadedFile]:
     """Load each DOJ file in order and return one LoadedFile per path, all or nothing.
 
-    Every path is checked and scanned before anything is written. A file whose content (sha256)
-    is already in raw.doj_files is not loaded again: its earlier load is returned with
-    reused=True. When any file fails, nothing of the call is loaded.
+    Every path is checked before anything is written. A file whose content (sha256) is already
+    in raw.doj_files is not loaded again: its earlier load is returned with reused=True. When
+    any file fails, nothing of the call is loaded.
+
+    A new file's lines are stored while a thread scans it (doj_line_store). When the
+    scan contradicts how the lines were read, or finds content loaded before, the transaction
+    is rolled back and every file is stored again from its scan.
 
     The lines of the new files are committed first, without their file records, and checked in a
     second transaction that deletes the rejected ones and writes the records. Deleting lines
@@ -61,7 +39,9 @@ def load_doj_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) 
     two transactions. Lines left without a record by a failed or killed load are deleted here,
     or at the start of the next load.
     """
-    scans = [scan_doj_file(Path(path).resolve()) for path in paths]
+    resolved = [Path(path).resolve() for path in paths]
+    for path in resolved:
+        check_input_path(path)
     create_raw_schema(con)
     con.execute(line_parsing.DELETE_UNRECORDED_LINES_SQL)
     # DuckDB's default string compression analyses every line before writing it, which took
@@ -70,7 +50,14 @@ def load_doj_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) 
     # an aborted transaction cannot make the reset fail and hide the load's own error.
     con.execute("set force_compression = 'zstd'")
     try:
-        plans = _in_transaction(con, lambda: _store_new_files(con, scans))
+        scans: dict[Path, FileScan] = {}
+        try:
+            plans = _in_transaction(con, lambda: store_new_files(con, resolved, scans))
+        except ScanOverturnedGuess as overturned:
+            logger.info("%s; storing the files again from their scans", overturned)
+            plans = _in_transaction(
+                con, lambda: store_new_files(con, resolved, scans, overlap=False)
+            )
         try:
             return _in_transaction(con, lambda: [_finish_load(con, plan) for plan in plans])
         except BaseException:
@@ -106,37 +93,9 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
     return result
 
 
-@dataclass(frozen=True)
-class _LoadPlan:
-    """A file of the call: an earlier load to reuse, or a new load whose lines are stored."""
-
-    scan: FileScan
-    earlier: LoadedFile | None
-    load_id: str | None = None
-    lines_stored: int = 0
-    # An earlier path of the same call has this content, and this path reuses its load.
-    repeats_earlier_path: bool = False
-
-
-def _store_new_files(con: duckdb.DuckDBPyConnection, scans: list[FileScan]) -> list[_LoadPlan]:
-    plans: list[_LoadPlan] = []
-    new_hashes: set[str] = set()
-    for scan in scans:
-        earlier = _find_load(con, scan.file_hash)
-        if earlier is not None:
-            plans.append(_LoadPlan(scan, earlier))
-        elif scan.file_hash in new_hashes:
-            plans.append(_LoadPlan(scan, None, repeats_earlier_path=True))
-        else:
-            load_id = uuid.uuid4().hex
-            plans.append(_LoadPlan(scan, None, load_id, _store_lines(con, scan, load_id)))
-            new_hashes.add(scan.file_hash)
-    return plans
-
-
-def _finish_load(con: duckdb.DuckDBPyConnection, plan: _LoadPlan) -> LoadedFile:
+def _finish_load(con: duckdb.DuckDBPyConnection, plan: LoadPlan) -> LoadedFile:
     if plan.earlier is not None or plan.repeats_earlier_path:
-        earlier = plan.earlier or _find_load(con, plan.scan.file_hash)
+        earlier = plan.earlier or find_load(con, plan.scan.file_hash)
         assert earlier is not None
         logger.info(
             "DOJ file %s has the content of load %s (%s), so that load is reused",
@@ -146,68 +105,6 @@ def _finish_load(con: duckdb.DuckDBPyConnection, plan: _LoadPlan) -> LoadedFile:
         )
         return earlier
     return _check_new_load(con, plan.scan, plan.load_id, plan.lines_stored)
-
-
-def _find_load(con: duckdb.DuckDBPyConnection, file_hash: str) -> LoadedFile | None:
-    row = con.execute(
-        """
-        select load_id, file_name, file_path, file_hash, encoding, has_header, line_ending,
-            lines_read, lines_loaded, lines_quarantined
-        from raw.doj_files
-        where file_hash = $file_hash
-        """,
-        {"file_hash": file_hash},
-    ).fetchone()
-    if row is None:
-        return None
-    return LoadedFile(*row, reused=True)
-
-
-def _store_lines(con: duckdb.DuckDBPyConnection, scan: FileScan, load_id: str) -> int:
-    """Store every data line of the file in raw.doj_lines under load_id; return the count."""
-    if scan.direct_new_line is None:
-        with tempfile.TemporaryDirectory(prefix="clearance-load-") as work_dir:
-            # The copy contains personal data, and TemporaryDirectory creates its folder owner-only.
-            normalized = Path(work_dir) / "normalized.csv"
-            write_normalized_copy(scan, normalized)
-            return _insert_lines(con, scan, load_id, normalized, new_line="\\n")
-    return _insert_lines(con, scan, load_id, scan.path, new_line=scan.direct_new_line)
-
-
-def _insert_lines(
-    con: duckdb.DuckDBPyConnection, scan: FileScan, load_id: str, source: Path, *, new_line: str
-) -> int:
-    header_lines = 1 if scan.has_header else 0
-    try:
-        (lines_stored,) = con.execute(
-            line_parsing.INSERT_LINES_SQL,
-            {
-                "load_id": load_id,
-                "path": str(source),
-                "delimiter": scan.delimiter,
-                "new_line": new_line,
-                "encoding": scan.encoding,
-                "max_line_size": min(
-                    max(_MIN_MAX_LINE_SIZE, scan.file_bytes + 2), _MAX_MAX_LINE_SIZE
-                ),
-                "header_lines": header_lines,
-                "bom_text": _bom_text(scan),
-            },
-        ).fetchone()
-    except duckdb.Error:
-        # DuckDB's message quotes the offending line, which is personal data: report the file only.
-        raise ClearanceError(
-            f"DuckDB failed to read DOJ file {scan.path}: the file is unreadable or has a line "
-            f"longer than {_MAX_MAX_LINE_SIZE // 2**20} MiB"
-        ) from None
-
-    if lines_stored + header_lines != scan.physical_lines:
-        # Line numbers are lineage, so a reader that merged or split lines must stop the load.
-        raise ClearanceError(
-            f"DuckDB read {lines_stored + header_lines} lines from DOJ file {scan.path}, "
-            f"which has {scan.physical_lines}; nothing was loaded"
-        )
-    return lines_stored
 
 
 def _check_new_load(
@@ -264,13 +161,6 @@ def _check_new_load(
         loaded.lines_quarantined,
     )
     return loaded
-
-
-def _bom_text(scan: FileScan) -> str:
-    if not scan.has_bom:
-        return ""
-    # Under Latin-1 the three BOM bytes decode to three characters.
-    return "\ufeff" if scan.encoding == "utf-8" else "\u00ef\u00bb\u00bf"
 
 
 def _log_quarantine(con: duckdb.DuckDBPyConnection, scan: FileScan) -> None:

@@ -37,7 +37,7 @@ MARKER_CANDIDATES: tuple[bytes, ...] = tuple(
         0x7F,
     )
 )
-_CANDIDATES_IN_MAIN_PASS = 3
+MAIN_PASS_CANDIDATES = MARKER_CANDIDATES[:3]
 _MARKERS_NEEDED = 2
 
 
@@ -84,7 +84,6 @@ def scan_doj_file(path: Path) -> FileScan:
     has_header = False
     has_bom = False
     present_candidates: set[bytes] = set()
-    main_pass_candidates = MARKER_CANDIDATES[:_CANDIDATES_IN_MAIN_PASS]
     previous_last_byte = b""
     last_byte = b""
 
@@ -122,7 +121,7 @@ def scan_doj_file(path: Path) -> FileScan:
                 crlf_pairs += 1
             if not has_data and body.strip(BLANK_BYTES):
                 has_data = True
-            for candidate in main_pass_candidates:
+            for candidate in MAIN_PASS_CANDIDATES:
                 if candidate not in present_candidates and candidate in chunk:
                     present_candidates.add(candidate)
             previous_last_byte = last_byte = chunk[-1:]
@@ -139,7 +138,7 @@ def scan_doj_file(path: Path) -> FileScan:
         content = "header only" if has_header else "blank lines only"
         raise InputFileError(f"DOJ file is empty: {path} ({content})")
 
-    markers = [c for c in main_pass_candidates if c not in present_candidates]
+    markers = [c for c in MAIN_PASS_CANDIDATES if c not in present_candidates]
     if len(markers) < _MARKERS_NEEDED:
         markers = _find_absent_bytes(path, _MARKERS_NEEDED)
 
