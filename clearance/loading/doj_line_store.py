@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -147,29 +148,22 @@ def _store_while_scanning(
 
 def _store_lines(con: duckdb.DuckDBPyConnection, scan: FileScan, load_id: str) -> int:
     """Store every data line of the file in raw.doj_lines under load_id; return the count."""
-    reading = LineReading.of(scan)
-    if scan.direct_new_line is None:
-        with tempfile.TemporaryDirectory(prefix="clearance-load-") as work_dir:
+    with contextlib.ExitStack() as stack:
+        source, new_line = scan.path, scan.direct_new_line
+        if new_line is None:
             # The copy contains personal data, and TemporaryDirectory creates its folder owner-only.
-            normalized = Path(work_dir) / "normalized.csv"
-            write_normalized_copy(scan, normalized)
-            lines_stored = _insert_lines(
-                con,
-                reading,
-                load_id,
-                scan.path,
-                file_bytes=scan.file_bytes,
-                new_line="\\n",
-                source=normalized,
-            )
-    else:
+            work_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="clearance-load-"))
+            source = Path(work_dir) / "normalized.csv"
+            write_normalized_copy(scan, source)
+            new_line = "\\n"
         lines_stored = _insert_lines(
             con,
-            reading,
+            LineReading.of(scan),
             load_id,
             scan.path,
             file_bytes=scan.file_bytes,
-            new_line=scan.direct_new_line,
+            new_line=new_line,
+            source=source,
         )
     _check_line_count(scan, lines_stored)
     return lines_stored
@@ -187,7 +181,7 @@ def _insert_lines(
 ) -> int:
     """Insert the data lines of path, read with the reading settings; return their count.
 
-    source is a normalized copy of path to read instead, when the file needs one.
+    source is the file that DuckDB reads, path itself unless the file needs a normalized copy.
     """
     try:
         (lines_stored,) = con.execute(
