@@ -113,16 +113,17 @@ def _store_while_scanning(
     DuckDB runs the insert on one thread, and hashing releases the GIL, so the scan takes the
     other core. Storing the lines of the 1,000,000-row benchmark file took 1.7 to 1.9 s this
     way, against 2.5 to 2.8 s for the scan and then the insert (duckdb 2.0.1, 2 cores). Raise
-    ScanOverturnedGuess when the scan reads the file otherwise than guess, or when its content
-    was loaded before.
+    ScanOverturnedGuess when the scan reads the file otherwise than guess, when DuckDB fails to
+    read it, or when its content was loaded before.
     """
     # guess_line_reading leaves out files that need a normalized copy.
     assert guess.direct_new_line is not None
     load_id = uuid.uuid4().hex
-    insert_error: ClearanceError | None = None
+    lines_stored: int | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="doj-scan") as pool:
         scanning = pool.submit(scan_doj_file, path)
-        try:
+        # A wrong guess can make DuckDB fail, so the scan is read before the failure counts.
+        with contextlib.suppress(ClearanceError):
             lines_stored = _insert_lines(
                 con,
                 guess,
@@ -131,17 +132,16 @@ def _store_while_scanning(
                 file_bytes=path.stat().st_size,
                 new_line=guess.direct_new_line,
             )
-        except ClearanceError as error:
-            # A wrong guess can make DuckDB fail, so the scan is checked before this error.
-            insert_error = error
         scan = scans.setdefault(path, scanning.result())
 
     if LineReading.of(scan) != guess:
         raise ScanOverturnedGuess(f"The full scan of DOJ file {path} changed how it is read")
+    if lines_stored is None:
+        # The failure aborted the transaction, where not even the earlier loads can be read.
+        # Storing the files again from their scans raises DuckDB's error if it happens again.
+        raise ScanOverturnedGuess(f"DuckDB failed to read DOJ file {path} while it was scanned")
     if scan.file_hash in new_hashes or find_load(con, scan.file_hash) is not None:
         raise ScanOverturnedGuess(f"DOJ file {path} has the content of an earlier load")
-    if insert_error is not None:
-        raise insert_error
     _check_line_count(scan, lines_stored)
     return LoadPlan(scan, None, load_id, lines_stored)
 

@@ -60,7 +60,7 @@ def guess_line_reading(path: Path) -> LineReading | None:
     them. A chunk that is not UTF-8 makes the whole file Latin-1. The rest of the file can
     overturn three guesses: UTF-8, the line ending, and the delimiter, a control byte absent
     from the chunk. A carriage return outside a CRLF pair gives None, because such a file needs
-    a normalized copy, and so does a chunk that holds every delimiter candidate.
+    a normalized copy. So does a chunk that contains every delimiter candidate.
     """
     with path.open("rb") as stream:
         chunk = stream.read(CHUNK_BYTES)
@@ -72,8 +72,9 @@ def guess_line_reading(path: Path) -> LineReading | None:
         return None
 
     line_feeds = chunk.count(b"\n")
-    # A chunk may end between the two bytes of a CRLF pair.
-    carriage_returns = chunk.count(b"\r") - (1 if chunk.endswith(b"\r") else 0)
+    # A first chunk shorter than the whole file may end between the two bytes of a CRLF pair.
+    splits_pair = len(chunk) == CHUNK_BYTES and chunk.endswith(b"\r")
+    carriage_returns = chunk.count(b"\r") - (1 if splits_pair else 0)
     if carriage_returns == 0:
         direct_new_line = "\\n"
     elif carriage_returns == chunk.count(b"\r\n") == line_feeds:

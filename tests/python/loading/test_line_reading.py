@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from doj_test_files import doj_line, table_count, write_doj_file
 
+from clearance.errors import ClearanceError
 from clearance.loading import doj_files, doj_line_store, line_reading
 from clearance.loading.doj_files import load_doj_files
 from clearance.loading.errors import InputFileError
@@ -18,27 +19,23 @@ from clearance.loading.line_reading import LineReading, guess_line_reading
 SMALL_CHUNK = 64
 
 
-def test_guess_matches_scan_for_lf_file(tmp_path: Path):
-    path = write_doj_file(tmp_path / "doj.dat", [doj_line("R2")])
+@pytest.mark.parametrize(
+    ("newline", "bom", "direct_new_line"),
+    [("\n", b"", "\\n"), ("\r\n", b"\xef\xbb\xbf", "\\r\\n")],
+    ids=["lf", "crlf-with-bom"],
+)
+def test_guess_matches_scan(tmp_path: Path, newline: str, bom: bytes, direct_new_line: str):
+    path = write_doj_file(tmp_path / "doj.dat", [doj_line("R2")], newline=newline)
+    path.write_bytes(bom + path.read_bytes())
 
     guess = guess_line_reading(path)
 
     assert guess == LineReading.of(scan_doj_file(path))
-    assert guess.direct_new_line == "\\n"
+    assert guess.direct_new_line == direct_new_line
     assert guess.has_header is True
+    assert guess.has_bom is bool(bom)
+    assert guess.bom_text == ("\ufeff" if bom else "")
     assert guess.encoding == "utf-8"
-
-
-def test_guess_matches_scan_for_crlf_file_with_bom(tmp_path: Path):
-    path = write_doj_file(tmp_path / "doj.dat", [doj_line("R2")], newline="\r\n")
-    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-
-    guess = guess_line_reading(path)
-
-    assert guess == LineReading.of(scan_doj_file(path))
-    assert guess.direct_new_line == "\\r\\n"
-    assert guess.has_bom is True
-    assert guess.bom_text == "\ufeff"
 
 
 def test_guess_reads_latin1_from_first_chunk(tmp_path: Path):
@@ -159,3 +156,29 @@ def test_loaded_content_found_while_scanned_is_reused(
     assert again.reused is True
     assert again.load_id == first.load_id
     assert table_count(warehouse, "doj_lines") == 1
+
+
+def test_unreadable_file_while_scanned_names_the_file(warehouse, tmp_path: Path):
+    # One line longer than the loader's 8 MiB line limit, which DuckDB refuses to read.
+    path = write_doj_file(tmp_path / "doj.dat", [doj_line("R2", COMMENT_TEXT="X" * 9 * 2**20)])
+
+    with pytest.raises(ClearanceError, match="longer than 8 MiB") as raised:
+        load_doj_files(warehouse, [path])
+
+    assert str(path) in str(raised.value)
+    assert table_count(warehouse, "doj_lines") == 0
+
+
+def test_second_file_overturning_its_guess_keeps_both(
+    warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(line_reading, "CHUNK_BYTES", SMALL_CHUNK)
+    first = write_doj_file(tmp_path / "first.dat", [doj_line("R2")])
+    later = doj_line("R4", COMMENT_TEXT="A\x1eB")
+    second = write_doj_file(tmp_path / "second.dat", [doj_line("R3"), later])
+
+    loaded = load_doj_files(warehouse, [first, second])
+
+    assert [file.lines_loaded for file in loaded] == [1, 2]
+    assert table_count(warehouse, "doj_files") == 2
+    assert table_count(warehouse, "doj_lines") == 3
