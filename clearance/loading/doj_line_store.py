@@ -38,7 +38,7 @@ class LoadPlan:
 
 
 class ScanOverturnedGuess(Exception):
-    """The full scan of a file contradicted the reading guessed for its lines, or found a load."""
+    """The lines stored under a guessed reading must be stored again from the file's scan."""
 
 
 def store_new_files(
