@@ -24,8 +24,8 @@ doj_lines as (
 -- are emptied first, so that two rows differing only in where the DOJ wrote `  -  ` for nothing
 -- have one signature: otherwise a sentence part would read as a conflicting repeat.
 -- row_order is file_order * 2^32 + line_number, a sort key rather than a count. Numbering the
--- rows 1, 2, 3 needs a window and then a join of the lines to their numbers, which made
--- `stg_doj__rows` take 5.8 to 6.0 s against 5.6 to 5.7 s on the 1,000,000-row benchmark file
+-- rows 1, 2, 3 needs a window and then a join of the lines to their numbers. With them,
+-- `stg_doj__rows` took 5.8 to 6.0 s against 5.6 to 5.7 s on the 1,000,000-row benchmark file
 -- (duckdb 2.0.1, 2 cores). 2^32 lines of about 700 bytes would make a file of about 3 TB.
 run_rows as (
 
