@@ -27,9 +27,9 @@ def load_doj_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) 
     in raw.doj_files is not loaded again: its earlier load is returned with reused=True. When
     any file fails, nothing of the call is loaded.
 
-    A new file's lines are stored while a thread scans it (doj_line_store). When the
-    scan contradicts how the lines were read, or finds content loaded before, the transaction
-    is rolled back and every file is stored again from its scan.
+    A new file's lines are stored while a thread scans it (doj_line_store). When the scan
+    contradicts how the lines were read, DuckDB fails to read them, or the scan finds content
+    loaded before, the transaction is rolled back and every file is stored again from its scan.
 
     The lines of the new files are committed first, without their file records, and checked in a
     second transaction that deletes the rejected ones and writes the records. Deleting lines

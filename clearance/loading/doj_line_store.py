@@ -64,7 +64,7 @@ def store_new_files(
             guess = guess_line_reading(path)
         sizes.add(size)
         if guess is not None:
-            plan = _store_while_scanning(con, path, guess, scans, new_hashes)
+            plan = _store_while_scanning(con, path, size, guess, scans, new_hashes)
         else:
             scan = scans.get(path)
             if scan is None:
@@ -89,7 +89,7 @@ def _store_scanned(
 
 
 def _may_be_loaded(con: duckdb.DuckDBPyConnection, file_bytes: int) -> bool:
-    """Return whether an earlier load has this size, so that it may hold the same content.
+    """Return whether an earlier load has this size, so that it may contain the same content.
 
     Such a file is scanned first, because a rerun of the same file would otherwise store its
     lines only to roll them back.
@@ -104,6 +104,7 @@ def _may_be_loaded(con: duckdb.DuckDBPyConnection, file_bytes: int) -> bool:
 def _store_while_scanning(
     con: duckdb.DuckDBPyConnection,
     path: Path,
+    file_bytes: int,
     guess: LineReading,
     scans: dict[Path, FileScan],
     new_hashes: set[str],
@@ -122,14 +123,16 @@ def _store_while_scanning(
     lines_stored: int | None = None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="doj-scan") as pool:
         scanning = pool.submit(scan_doj_file, path)
-        # A wrong guess can make DuckDB fail, so the scan is read before the failure counts.
+        # A wrong guess can make DuckDB fail, so the scan is checked before the failure counts.
+        # NOTE: Ctrl-C during the insert still waits for the scan thread to finish, up to about
+        # 0.7 s per million lines, because a running thread cannot be stopped.
         with contextlib.suppress(ClearanceError):
             lines_stored = _insert_lines(
                 con,
                 guess,
                 load_id,
                 path,
-                file_bytes=path.stat().st_size,
+                file_bytes=file_bytes,
                 new_line=guess.direct_new_line,
             )
         scan = scans.setdefault(path, scanning.result())

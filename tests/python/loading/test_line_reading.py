@@ -15,7 +15,7 @@ from clearance.loading.errors import InputFileError
 from clearance.loading.file_scan import scan_doj_file
 from clearance.loading.line_reading import LineReading, guess_line_reading
 
-# A chunk this small holds only the start of the header, so later lines can overturn a guess.
+# A chunk this small contains only the start of the header, so later lines can overturn a guess.
 SMALL_CHUNK = 64
 
 
@@ -62,7 +62,7 @@ def test_no_guess_for_lone_carriage_return(tmp_path: Path):
     assert guess_line_reading(path) is None
 
 
-def test_no_guess_when_every_candidate_is_present(tmp_path: Path):
+def test_no_guess_without_free_delimiter(tmp_path: Path):
     line = doj_line("R2", COMMENT_TEXT="\x1e\x1f\x1d")
     path = write_doj_file(tmp_path / "doj.dat", [line])
 
@@ -105,7 +105,7 @@ def test_later_marker_byte_overturns_delimiter_guess(
     assert stored == line
 
 
-def test_same_content_under_two_names_in_one_call(warehouse, tmp_path: Path):
+def test_duplicate_content_in_one_call(warehouse, tmp_path: Path):
     path = write_doj_file(tmp_path / "doj.dat", [doj_line("R2")])
     copy = tmp_path / "copy.csv"
     copy.write_bytes(path.read_bytes())
@@ -118,9 +118,7 @@ def test_same_content_under_two_names_in_one_call(warehouse, tmp_path: Path):
     assert table_count(warehouse, "doj_lines") == 1
 
 
-def test_rerun_of_loaded_size_is_scanned_first(
-    warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+def test_rerun_scanned_before_storing(warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = write_doj_file(tmp_path / "doj.dat", [doj_line("R2")])
     load_doj_files(warehouse, [path])
     guesses: list[Path] = []
@@ -143,9 +141,7 @@ def test_header_only_file_fails_while_scanned(warehouse, tmp_path: Path):
     assert table_count(warehouse, "doj_lines") == 0
 
 
-def test_loaded_content_found_while_scanned_is_reused(
-    warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+def test_hash_finds_loaded_content(warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     path = write_doj_file(tmp_path / "doj.dat", [doj_line("R2")])
     [first] = load_doj_files(warehouse, [path])
     # As if the earlier load's size had not matched: the hash alone must still find it.
@@ -158,7 +154,7 @@ def test_loaded_content_found_while_scanned_is_reused(
     assert table_count(warehouse, "doj_lines") == 1
 
 
-def test_unreadable_file_while_scanned_names_the_file(warehouse, tmp_path: Path):
+def test_unreadable_file_raises_loader_error(warehouse, tmp_path: Path):
     # One line longer than the loader's 8 MiB line limit, which DuckDB refuses to read.
     path = write_doj_file(tmp_path / "doj.dat", [doj_line("R2", COMMENT_TEXT="X" * 9 * 2**20)])
 
@@ -169,7 +165,7 @@ def test_unreadable_file_while_scanned_names_the_file(warehouse, tmp_path: Path)
     assert table_count(warehouse, "doj_lines") == 0
 
 
-def test_second_file_overturning_its_guess_keeps_both(
+def test_second_file_overturned_keeps_both(
     warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(line_reading, "CHUNK_BYTES", SMALL_CHUNK)
