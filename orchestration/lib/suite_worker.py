@@ -33,6 +33,9 @@ class SuiteWorkerError(RuntimeError):
 
 def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     """Import Great Expectations, then run each requested suite until the requests end."""
+    from expectations.deferred_modules import defer_unused_imports
+
+    defer_unused_imports()
     import expectations.validation  # noqa: F401  (the slow import this process exists for)
     from expectations.runner import run_suite
 
