@@ -13,21 +13,35 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import threading
 import types
 
 DEFERRED_MODULES = ("scipy.stats", "altair")
 
 
+# Re-entrant, because the real import can read an attribute of a stand-in in the same thread.
+_IMPORT_LOCK = threading.RLock()
+
+
 class DeferredModule(types.ModuleType):
-    """A module in sys.modules whose real import waits for the first attribute read from it."""
+    """A module in sys.modules whose real import waits for the first attribute read from it.
+
+    NOTE: importing a submodule of a deferred package before the first attribute read (such as
+    `import scipy.stats._distn_infrastructure`) runs that submodule twice, because Python reads
+    the stand-in's __path__ only after it has checked sys.modules for the submodule. Nothing in
+    the suite worker does that, and a test checks that loading Great Expectations reads neither
+    stand-in.
+    """
 
     def __getattr__(self, attribute: str) -> object:
         # Only attributes missing from the stand-in's own dict reach here. The import copies the
-        # real module's attributes into that dict, so later reads do not.
-        if sys.modules.get(self.__name__) is self:
-            del sys.modules[self.__name__]
-        real = importlib.import_module(self.__name__)
-        self.__dict__.update(real.__dict__)
+        # real module's attributes into that dict, so later reads do not. The lock keeps a second
+        # thread from removing the real module that the first one has just imported.
+        with _IMPORT_LOCK:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            self.__dict__.update(real.__dict__)
         return getattr(real, attribute)
 
 

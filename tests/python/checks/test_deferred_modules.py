@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,13 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     (root / "heavy.py").write_text(
         textwrap.dedent(
             """
+            import time
+
             import deferral_probe
 
             deferral_probe.ran.append("heavy")
+            # Long enough for other threads to read the stand-in while this import runs.
+            time.sleep(0.2)
             answer = 42
             """
         )
@@ -48,6 +53,17 @@ def test_module_runs_at_its_first_attribute_read(package: str) -> None:
     assert not isinstance(sys.modules[f"{package}.heavy"], DeferredModule)
     assert heavy.answer == 42
     assert probe.ran == ["heavy"]
+
+
+def test_first_reads_from_threads_import_once(package: str) -> None:
+    defer_unused_imports((f"{package}.heavy",))
+    from deferral_probe import heavy
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: heavy.answer, range(8)))
+
+    assert answers == [42] * 8
+    assert sys.modules[package].ran == ["heavy"]
 
 
 def test_missing_attribute_still_raises_after_the_import(package: str) -> None:
