@@ -19,7 +19,8 @@ import types
 DEFERRED_MODULES = ("scipy.stats", "altair")
 
 
-# Re-entrant, because the real import can read an attribute of a stand-in in the same thread.
+# The lock is re-entrant because the real import can read an attribute of a stand-in in the
+# same thread.
 _IMPORT_LOCK = threading.RLock()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from expectations.deferred_modules import DeferredModule, defer_unused_imports
 
 
 @pytest.fixture
-def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A package `deferral_probe` whose submodule `heavy` records in the package that it ran."""
     root = tmp_path / "deferral_probe"
     root.mkdir()
@@ -39,7 +40,7 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         del sys.modules[name]
 
 
-def test_module_runs_at_its_first_attribute_read(package: str) -> None:
+def test_module_runs_at_first_read(package: str) -> None:
     assert defer_unused_imports((f"{package}.heavy",)) == [f"{package}.heavy"]
     from deferral_probe import heavy  # the way Great Expectations imports scipy.stats
 
@@ -66,7 +67,7 @@ def test_first_reads_from_threads_import_once(package: str) -> None:
     assert sys.modules[package].ran == ["heavy"]
 
 
-def test_missing_attribute_still_raises_after_the_import(package: str) -> None:
+def test_missing_attribute_still_raises(package: str) -> None:
     defer_unused_imports((f"{package}.heavy",))
     from deferral_probe import heavy
 
@@ -75,16 +76,17 @@ def test_missing_attribute_still_raises_after_the_import(package: str) -> None:
     assert sys.modules[package].ran == ["heavy"]
 
 
-def test_imported_and_missing_modules_are_left_alone(package: str) -> None:
+def test_imported_or_missing_modules_skipped(package: str) -> None:
     import deferral_probe.heavy
 
     assert defer_unused_imports((f"{package}.heavy", "no_such_module_here")) == []
     assert sys.modules[f"{package}.heavy"] is deferral_probe.heavy
 
 
-def test_great_expectations_loads_without_the_deferred_modules() -> None:
-    # In a fresh interpreter, as in the suite worker. A Great Expectations release that reads
-    # one of these modules as it loads would undo the saving, and this test names which.
+def test_great_expectations_skips_stand_ins() -> None:
+    # The check runs in a fresh interpreter, as the suite worker does. A Great Expectations
+    # release that reads one of these modules as it loads would undo the saving, and this test
+    # names which.
     code = textwrap.dedent(
         """
         import sys
