@@ -13,17 +13,25 @@ _OWNER_ONLY_DIR = 0o700
 
 
 def connect_warehouse(
-    path: str | Path, memory_limit: str | None = None
+    path: str | Path, memory_limit: str | None = None, *, merge_row_groups: bool = True
 ) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB warehouse at path, making a new file and its WAL owner-only (0600).
 
     A missing parent folder is created with mode 0700. An existing warehouse keeps its mode.
     The memory limit is the run's (duckdb_memory_limit) unless another is given.
+
+    With merge_row_groups false, this connection's checkpoints do not merge partly filled row
+    groups, as dbt's do (`max_vacuum_tasks` in profiles.yml). A writer after dbt needs that:
+    the dbt standby exits without a checkpoint, so the first checkpoint after dbt covers the
+    last models that dbt wrote. With the merge, that checkpoint rewrote them on one thread.
     """
     path = Path(path)
     path.parent.mkdir(mode=_OWNER_ONLY_DIR, parents=True, exist_ok=True)
     is_new = not path.exists()
-    con = duckdb.connect(str(path), config={"memory_limit": memory_limit or duckdb_memory_limit()})
+    config: dict[str, str | int] = {"memory_limit": memory_limit or duckdb_memory_limit()}
+    if not merge_row_groups:
+        config["max_vacuum_tasks"] = 0
+    con = duckdb.connect(str(path), config=config)
     if is_new:
         # NOTE: DuckDB creates the file and its WAL with the process umask. The file is fixed
         # here, but a WAL that DuckDB writes later gets the umask again: only an owner-only

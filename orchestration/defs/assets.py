@@ -314,7 +314,7 @@ def run_manifest(context: AssetExecutionContext, clearance_run: ClearanceRun) ->
     lock_for_run(context, request)
     progress.info("writing the run manifest ...")
     out_dir = Path(request.out_dir)
-    con = connect_warehouse(warehouse)
+    con = connect_warehouse(warehouse, merge_row_groups=False)
     try:
         manifest = build_run_manifest(
             con,

@@ -258,7 +258,8 @@ def main() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     connection.sendall(f"exit {code}\n".encode())
-    # Unwinding dbt's modules takes longer than the command's own work on a small run.
+    # Unwinding dbt's modules takes longer than the command's own work on a small run. The
+    # warehouse is left without its last checkpoint, which the next writer makes.
     os._exit(code)
 
 

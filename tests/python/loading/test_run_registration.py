@@ -84,3 +84,15 @@ def test_existing_warehouse_keeps_its_mode(tmp_path: Path):
     connect_warehouse(path).close()
 
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_writer_after_dbt_skips_the_row_group_merge(tmp_path: Path):
+    path = tmp_path / "clearance.duckdb"
+
+    with connect_warehouse(path) as con:
+        default_tasks = con.execute("select current_setting('max_vacuum_tasks')").fetchone()[0]
+    with connect_warehouse(path, merge_row_groups=False) as con:
+        tasks = con.execute("select current_setting('max_vacuum_tasks')").fetchone()[0]
+
+    assert default_tasks > 0
+    assert tasks == 0
