@@ -202,7 +202,7 @@ def test_policy_unit_tests_pass(tmp_path: Path) -> None:
     unit = run_dbt(["test", "--select", *POLICY_MODEL_PATHS.split()], warehouse, tmp_path)
 
     assert unit.returncode == 0, unit.stdout[-6000:]
-    assert "PASS=36" in unit.stdout, unit.stdout[-2000:]
+    assert "PASS=37" in unit.stdout, unit.stdout[-2000:]
 
 
 def test_county_policy_determinations(built_marts: Path) -> None:

@@ -53,6 +53,13 @@ final as (
         county_prop64_convictions.subject_id,
         subjects.subject_key,
         county_prop64_convictions.cnt_order,
+        -- The number is the same under every policy, so it is worked out here, once per
+        -- conviction. Numbering the outcomes of all policies took 1.1 to 1.4 s of the 4.7 s
+        -- that the analyst database spent on them at 5,000,000 benchmark rows.
+        row_number() over (
+            partition by county_prop64_convictions.subject_id
+            order by county_prop64_convictions.cnt_order
+        ) as conviction_number,
         county_prop64_convictions.cycle_number,
         run.county,
         run.compute_date,

@@ -18,6 +18,7 @@ final as (
         policy_decisions.policy_scope,
         conviction_facts.subject_key,
         conviction_facts.cnt_order,
+        conviction_facts.conviction_number,
         conviction_facts.section,
         conviction_facts.subsections,
         conviction_facts.attempt_prefix,

@@ -160,6 +160,37 @@ def test_policy_comparison_matches_mart(county: dict[str, Any]) -> None:
     assert changes.get("gains relief", 0) == convictions["total"] - convictions["eligible"]
 
 
+def test_conviction_numbers_follow_each_subjects_history(county: dict[str, Any]) -> None:
+    # The restricted mart keeps cnt_order, which the analyst table leaves out: numbering the
+    # mart's rows by it, per policy and subject, gives the numbers the analyst table must show.
+    with duckdb.connect(str(county["warehouse"]), read_only=True) as con:
+        mart_rows = con.execute(
+            """
+            select policy_name, subject_key, cnt_order, section, determination,
+            from marts.fct_conviction_outcomes
+            """
+        ).fetchall()
+    histories: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for policy, key, cnt_order, section, determination in mart_rows:
+        histories.setdefault((policy, key), []).append((cnt_order, section, determination))
+    expected = {
+        (policy, key, number): (section, determination)
+        for (policy, key), history in histories.items()
+        for number, (_, section, determination) in enumerate(sorted(history), start=1)
+    }
+    with duckdb.connect(str(county["analyst"]), read_only=True) as con:
+        analyst_rows = con.execute(
+            """
+            select policy_name, subject_key, conviction_number, section, determination,
+            from conviction_outcomes
+            """
+        ).fetchall()
+
+    assert any(number > 1 for _, _, number in expected)
+    assert {row[:3]: row[3:] for row in analyst_rows} == expected
+    assert len(analyst_rows) == len(expected)
+
+
 def test_impact_per_policy_matches_summary(county: dict[str, Any]) -> None:
     rows = run_query(county["analyst"], "Impact under every policy")
     summary = county["summary"]
