@@ -20,10 +20,11 @@ def connect_warehouse(
     A missing parent folder is created with mode 0700. An existing warehouse keeps its mode.
     The memory limit is the run's (duckdb_memory_limit) unless another is given.
 
-    With merge_row_groups false, this connection's checkpoints do not merge partly filled row
-    groups, as dbt's do (`max_vacuum_tasks` in profiles.yml). A writer after dbt needs that:
-    the dbt standby exits without a checkpoint, so the first checkpoint after dbt covers the
-    last models that dbt wrote. With the merge, that checkpoint rewrote them on one thread.
+    With merge_row_groups false, this connection's checkpoints skip DuckDB's vacuum
+    (`max_vacuum_tasks` 0, as profiles.yml sets for dbt), so they leave partly filled row
+    groups unmerged. The first writer after dbt needs that: the dbt standby exits without a
+    checkpoint, so the next checkpoint covers dbt's last models, and with the merge it
+    rewrote them on one thread.
     """
     path = Path(path)
     path.parent.mkdir(mode=_OWNER_ONLY_DIR, parents=True, exist_ok=True)

@@ -116,6 +116,8 @@ def load_raw_layer(request: RunRequest) -> LoadOutcome:
     doj_paths = request.doj_paths or newest_landed_doj_paths(request.county)
     warehouse = Path(request.warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    # DuckDB's default row-group merge stays on here: deleting quarantined lines can leave row
+    # groups that it is worth merging.
     con = connect_warehouse(warehouse, memory_limit=load_memory_limit())
     try:
         create_raw_schema(con)

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import expectations.recording
 import expectations.runner
 from expectations.outcomes import BLOCKING, ExpectationOutcome, SuiteOutcome
 from expectations.recording import record_outcomes
@@ -85,6 +86,25 @@ def request_in(tmp_path: Path) -> RunRequest:
         started_at="2026-12-05T00:00:00+00:00",
         warehouse=str(tmp_path / "warehouse.duckdb"),
     )
+
+
+def test_record_outcomes_skips_the_row_group_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After dbt, this is the warehouse's first writer: with the merge, its checkpoint rewrote
+    # the row groups of dbt's last models on one thread.
+    opened: list[dict[str, object]] = []
+    real_connect = expectations.recording.connect_warehouse
+
+    def connect(path: Path, *args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
+        opened.append(kwargs)
+        return real_connect(path, *args, **kwargs)
+
+    monkeypatch.setattr(expectations.recording, "connect_warehouse", connect)
+
+    record_outcomes(tmp_path / "warehouse.duckdb", [(outcome("staging"), None)])
+
+    assert opened == [{"merge_row_groups": False}]
 
 
 def test_suite_error_does_not_stop_later_suites(

@@ -166,22 +166,26 @@ def test_conviction_numbers_follow_each_subjects_history(county: dict[str, Any])
     with duckdb.connect(str(county["warehouse"]), read_only=True) as con:
         mart_rows = con.execute(
             """
-            select policy_name, subject_key, cnt_order, section, determination,
+            select
+                policy_name, subject_key, cnt_order,
+                section, subsections, level, disposition_decade, determination,
             from marts.fct_conviction_outcomes
             """
         ).fetchall()
-    histories: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-    for policy, key, cnt_order, section, determination in mart_rows:
-        histories.setdefault((policy, key), []).append((cnt_order, section, determination))
+    histories: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for policy, key, cnt_order, *facts in mart_rows:
+        histories.setdefault((policy, key), []).append((cnt_order, *facts))
     expected = {
-        (policy, key, number): (section, determination)
+        (policy, key, number): tuple(facts)
         for (policy, key), history in histories.items()
-        for number, (_, section, determination) in enumerate(sorted(history), start=1)
+        for number, (_, *facts) in enumerate(sorted(history), start=1)
     }
     with duckdb.connect(str(county["analyst"]), read_only=True) as con:
         analyst_rows = con.execute(
             """
-            select policy_name, subject_key, conviction_number, section, determination,
+            select
+                policy_name, subject_key, conviction_number,
+                section, subsections, level, disposition_decade, determination,
             from conviction_outcomes
             """
         ).fetchall()

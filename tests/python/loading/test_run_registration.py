@@ -86,7 +86,7 @@ def test_existing_warehouse_keeps_its_mode(tmp_path: Path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
-def test_writer_after_dbt_skips_the_row_group_merge(tmp_path: Path):
+def test_connection_without_row_group_merge(tmp_path: Path):
     path = tmp_path / "clearance.duckdb"
 
     with connect_warehouse(path) as con:
