@@ -88,9 +88,7 @@ def request_in(tmp_path: Path) -> RunRequest:
     )
 
 
-def test_record_outcomes_skips_the_row_group_merge(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_recording_skips_row_group_merge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # After dbt, this is the warehouse's first writer: with the merge, its checkpoint rewrote
     # the row groups of dbt's last models on one thread.
     opened: list[dict[str, object]] = []

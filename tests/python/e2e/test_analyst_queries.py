@@ -160,7 +160,7 @@ def test_policy_comparison_matches_mart(county: dict[str, Any]) -> None:
     assert changes.get("gains relief", 0) == convictions["total"] - convictions["eligible"]
 
 
-def test_conviction_numbers_follow_each_subjects_history(county: dict[str, Any]) -> None:
+def test_conviction_numbers_follow_history(county: dict[str, Any]) -> None:
     # The restricted mart keeps cnt_order, which the analyst table leaves out: numbering the
     # mart's rows by it, per policy and subject, gives the numbers the analyst table must show.
     with duckdb.connect(str(county["warehouse"]), read_only=True) as con:
