@@ -36,12 +36,9 @@ ANALYST_DATABASE = "analyst.duckdb"
 FILE_MODE = 0o600
 
 # (table, select statement over the attached warehouse). `$run_id` is bound as a parameter.
-# NOTE: conviction_outcomes and subject_relief stay sorted, although sorting conviction_outcomes
-# took 1.7 to 2.3 s of the 3.5 to 4.4 s that copying it took on the 5,000,000-row benchmark
-# file. Copied unsorted, they made the dashboard's query of policies (`_policies` in
-# clearance/dashboards/figures.py) crash DuckDB 2.0.1 with a segmentation fault, in 4 of 30
-# processes that ran it 30 times each, and in none of 40 on a sorted copy. The cause is not
-# known; sorting avoided the crash only in those tries.
+# NOTE: conviction_outcomes and subject_relief stay sorted (1.7 to 2.3 s at 5,000,000 rows).
+# Unsorted, they crashed DuckDB 2.0.1 in `_policies` of clearance/dashboards/figures.py in 4 of
+# 30 test processes, and a sorted copy in none of 40. The cause is not known.
 ANALYST_TABLES: tuple[tuple[str, str], ...] = (
     (
         "run",

@@ -47,11 +47,8 @@ county_prop64_convictions as (
     where convictions.is_prop64 and convictions.is_in_run_county
 ),
 
--- The number is the same under every policy, so it is worked out here once per conviction,
--- not over every policy's outcomes (1.1 to 1.4 s at 5,000,000 benchmark rows). The narrow CTE
--- keeps the window's sort to three columns. Numbered in final, all of the model's 80-odd
--- columns went through the sort, and the model took 4.5 to 4.6 s against 2.5 to 2.7 s
--- (duckdb 2.0.1, 2 cores).
+-- Numbered once per conviction, because the number is the same under every policy. In final,
+-- the window sorted all 80-odd columns: 4.5 s against 2.5 s for the model at 5,000,000 rows.
 conviction_numbers as (
     select
         conviction_id,
