@@ -1,16 +1,16 @@
 """Time three steps that every run repeats for each line, done by DuckDB alone, as floors.
 
-A run that keeps the lines in DuckDB and writes its exports with DuckDB costs at least these
-per line, whatever the shape of its models:
-
-- store: the file's lines stored whole in a table of a new DuckDB file. The loader does this
-  and more: it numbers the lines in file order, on one thread, and checks each one.
+- store: the file's lines stored whole in a table of a new DuckDB file, with the loader's
+  compression and memory limit. The loader does this and more: it numbers the lines in file
+  order, on one thread, and checks each one.
 - copy: the stored lines written back to a CSV file in their order. `All_Results.csv` repeats
-  every input line in input order, with 18 fields appended.
+  every input line in input order, with the identifier fields emptied and 18 fields appended.
 - split: every stored line split on its commas. Staging splits each line into its 95 fields,
   and also keeps commas inside quotes.
 
-Each floor is measured alone with DuckDB's default threads and the run's memory limit.
+They describe a run in which DuckDB keeps the lines and writes the exports, and only roughly.
+The store is a lower bound of the loader's store. The copy is about what the run's own copy of
+`All_Results.csv` takes, and a copy outside DuckDB can write the same bytes faster.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import duckdb
 
-from clearance.settings import duckdb_memory_limit
+from clearance.loading.doj_files import LINE_COMPRESSION
+from clearance.settings import load_memory_limit
 from clearance.sql_text import sql_string
 
 
@@ -58,8 +59,7 @@ def measure_floors(doj_file: Path, work_dir: Path, repeats: int = 2) -> Floors:
     """Time the three floors on doj_file, each the best of repeats, with files under work_dir.
 
     The best time is kept because a floor should be what DuckDB can do, not what a busy moment
-    allowed. The files are deleted afterwards. The store keeps no line order, so that DuckDB
-    reads and writes on every thread: that makes it a lower bound of the loader's ordered store.
+    allowed. The files are deleted afterwards.
     """
     measured = [_measure_once(doj_file, work_dir) for _ in range(repeats)]
     return Floors(
@@ -70,43 +70,48 @@ def measure_floors(doj_file: Path, work_dir: Path, repeats: int = 2) -> Floors:
     )
 
 
+def store_lines(con: duckdb.DuckDBPyConnection, doj_file: Path) -> int:
+    """Store the lines of doj_file in a new table doj_lines and return their count.
+
+    Unlike the loader, the store keeps no line order, so that DuckDB reads and writes on every
+    thread, and it neither numbers nor checks the lines.
+    """
+    con.execute(f"set force_compression = '{LINE_COMPRESSION}'")
+    con.execute("set preserve_insertion_order = false")
+    try:
+        con.execute(f"create table doj_lines as {_READ_LINES_SQL}", {"path": str(doj_file)})
+        # A large table is compressed as it is written, a small one at the next checkpoint.
+        con.execute("checkpoint")
+    finally:
+        con.execute("reset preserve_insertion_order")
+        con.execute("reset force_compression")
+    (lines,) = con.execute("select count(*) from doj_lines").fetchone()
+    return lines
+
+
 def _measure_once(doj_file: Path, work_dir: Path) -> Floors:
     database = work_dir / "floors.duckdb"
     copied = work_dir / "floors_copy.csv"
     _remove(database, copied)
     try:
-        with duckdb.connect(database, config={"memory_limit": duckdb_memory_limit()}) as con:
-            con.execute("set preserve_insertion_order = false")
-            store = _timed(
-                con, f"create table doj_lines as {_READ_LINES_SQL}", {"path": str(doj_file)}
-            )
-            con.execute("reset preserve_insertion_order")
-            (lines,) = con.execute("select count(*) from doj_lines").fetchone()
-            copy = _timed(
-                con,
+        with duckdb.connect(database, config={"memory_limit": load_memory_limit()}) as con:
+            started = time.perf_counter()
+            lines = store_lines(con, doj_file)
+            store = time.perf_counter() - started
+
+            started = time.perf_counter()
+            con.execute(
                 f"copy (select line from doj_lines) to {sql_string(str(copied))} "
-                "(header false, quote '', delim chr(1))",
+                "(header false, quote '', delim chr(1))"
             )
-            split = _timed(
-                con, "select sum(len(string_split(line, ','))) from doj_lines", fetch=True
-            )
+            copy = time.perf_counter() - started
+
+            started = time.perf_counter()
+            con.execute("select sum(len(string_split(line, ','))) from doj_lines").fetchall()
+            split = time.perf_counter() - started
     finally:
         _remove(database, copied)
     return Floors(lines, store, copy, split)
-
-
-def _timed(
-    con: duckdb.DuckDBPyConnection,
-    sql: str,
-    parameters: dict[str, str] | None = None,
-    *,
-    fetch: bool = False,
-) -> float:
-    started = time.perf_counter()
-    result = con.execute(sql, parameters)
-    if fetch:
-        result.fetchall()
-    return time.perf_counter() - started
 
 
 def _remove(*paths: Path) -> None:

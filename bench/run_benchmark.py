@@ -382,7 +382,7 @@ def _print_floors(floors: Floors, parse_per_million: float, marginal: float) -> 
     print(
         f"the {MARGINAL_TARGET_PARSE_MULTIPLE}x parse-only target ({target:.2f} s) leaves "
         f"{target - per_million['total']:.2f} s per million rows after the floors, "
-        f"where the run now spends {marginal - per_million['total']:.2f} s"
+        f"and the marginal cost beyond the floors is {marginal - per_million['total']:.2f} s"
     )
     return {name: round(seconds, 2) for name, seconds in per_million.items()}
 

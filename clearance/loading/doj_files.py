@@ -19,6 +19,9 @@ from clearance.loading.raw_schema import create_raw_schema
 
 logger = logging.getLogger(__name__)
 
+# The compression of raw.doj_lines.line, forced while the lines are stored (see load_doj_files).
+LINE_COMPRESSION = "zstd"
+
 
 def load_doj_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) -> list[LoadedFile]:
     """Load each DOJ file in order and return one LoadedFile per path, all or nothing.
@@ -48,7 +51,7 @@ def load_doj_files(con: duckdb.DuckDBPyConnection, paths: Iterable[str | Path]) 
     # about 2 s per million lines (duckdb 2.0.1, 2 cores). zstd took 0.6 s and still compresses.
     # The setting is not transactional, so it is set and reset outside the transactions, where
     # an aborted transaction cannot make the reset fail and hide the load's own error.
-    con.execute("set force_compression = 'zstd'")
+    con.execute(f"set force_compression = '{LINE_COMPRESSION}'")
     try:
         scans: dict[Path, FileScan] = {}
         try:
