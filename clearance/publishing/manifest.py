@@ -32,9 +32,11 @@ MANIFEST_VERSION = 2
 FILE_MODE = 0o600
 
 # Tables whose row counts the manifest records: the run's lines as staged, its convictions,
-# and the marts and export table the outputs come from.
+# and the marts and export table the outputs come from. The staged lines are counted in the
+# table under the view stg_doj__rows, which has the same rows: a count of the view joins the
+# parsed offense texts to every row (0.4 s at 5,000,000 rows).
 COUNTED_TABLES = (
-    "staging.stg_doj__rows",
+    "staging.stg_doj__cleaned_rows",
     "intermediate.int_convictions",
     "marts.fct_conviction_outcomes",
     "marts.fct_subject_relief",

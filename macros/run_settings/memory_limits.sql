@@ -7,8 +7,8 @@
 
 
 {#- DuckDB's memory limit while a run loads and stages its DOJ lines
-    (CLEARANCE_DUCKDB_LOAD_MEMORY_LIMIT), never above the run's. stg_doj__rows sets it for
-    itself. clearance/settings.py has the same rule for the load (load_memory_limit). -#}
+    (CLEARANCE_DUCKDB_LOAD_MEMORY_LIMIT), never above the run's. stg_doj__cleaned_rows sets it
+    for itself. clearance/settings.py has the same rule for the load (load_memory_limit). -#}
 {% macro load_memory_limit() -%}
     {%- set load = env_var('CLEARANCE_DUCKDB_LOAD_MEMORY_LIMIT', '1GB') -%}
     {%- set run = run_memory_limit() -%}

@@ -134,9 +134,9 @@ def warehouse_environment(warehouse: str) -> Iterator[None]:
             os.environ["CLEARANCE_WAREHOUSE"] = previous
 
 
-# The later steps' modules are loaded once this model is built. dbt's memory peaks while it
-# builds the model, and loading them beside it added about 65 MB to the run's peak (1,000,000
-# rows, 2 cores).
+# The later steps' modules are loaded once this view is built. dbt's memory peaks while it
+# builds the table under it, and loading them beside that added about 65 MB to the run's peak
+# (1,000,000 rows, 2 cores).
 STAGING_ROWS_OUTPUT = AssetKey(["staging", "stg_doj__rows"]).to_python_identifier()
 
 

@@ -182,8 +182,8 @@ def test_rows_without_subject_id_fail_raw_rows(good_run: RunRequest, tmp_path: P
     request = copy_warehouse(good_run, tmp_path)
     with duckdb.connect(request.warehouse) as con:
         con.execute(
-            "update staging.stg_doj__rows set subject_id = null where row_order in "
-            "(select row_order from staging.stg_doj__rows order by row_order limit 3)"
+            "update staging.stg_doj__cleaned_rows set subject_id = null where row_order in "
+            "(select row_order from staging.stg_doj__cleaned_rows order by row_order limit 3)"
         )
 
     assert not run_checks_then_exports(request)

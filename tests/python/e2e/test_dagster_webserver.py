@@ -243,7 +243,7 @@ def test_asset_graph_and_checks_through_graphql(dagster_dev: dict) -> None:
         for check in (node["assetChecksOrError"] or {}).get("checks", [])
     ]
     # The dbt data tests that guard a run are asset checks.
-    assert "unique_stg_doj__rows_row_order" in checks
+    assert "unique_stg_doj__cleaned_rows_row_order" in checks
 
 
 def test_partition_run_from_landing_folder_succeeds(dagster_dev: dict) -> None:

@@ -188,7 +188,7 @@ def test_manifest_names_inputs_policy_and_code(two_runs: dict) -> None:
     assert counts["lines_read"] == 22
     assert counts["lines_loaded"] == 21
     assert counts["lines_quarantined"] == 1
-    assert counts["staging.stg_doj__rows"] == 21
+    assert counts["staging.stg_doj__cleaned_rows"] == 21
     assert counts["marts.fct_conviction_outcomes"] == 9 * 3
     assert counts["marts.fct_county_impact"] == 3
     # The run's dbt data tests reach Dagster as asset checks, and all of them passed.
