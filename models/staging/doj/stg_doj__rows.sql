@@ -1,7 +1,7 @@
-{#- A view, so that the parsed offense columns are not written a second time with every row. At
-    1,000,000 rows a reader's join of the parsed texts costs milliseconds, while building the
-    parse into one table with the rows took 0.4 to 0.6 s more, and 7.6 s more at 5,000,000 rows,
-    where the rows kept for the join back spilled to disk (duckdb 2.0.1, 2 cores). -#}
+{#- A view, so that the parsed offense columns are not written with every row. At 5,000,000 rows
+    the two tables under it took 24.5 to 25.7 s to build, against 30.7 s for the one table that
+    held the parse before, while the view's join cost a wide reader 0.3 to 0.7 s (duckdb 2.0.1,
+    2 cores, docs/benchmarks.md). -#}
 {{ config(materialized='view') }}
 
 with

@@ -165,7 +165,7 @@ def published_manifest(two_runs: dict, name: str) -> dict:
 def test_manifest_names_inputs_policy_and_code(two_runs: dict) -> None:
     manifest = published_manifest(two_runs, "first")
     assert manifest["run_id"] == run_ids(two_runs["work"])["first"]
-    assert manifest["manifest_version"] == 2
+    assert manifest["manifest_version"] == 3
     assert manifest["county"] == "SAN JOAQUIN"
     assert manifest["compute_date"] == "2019-07-01"
     inputs = manifest["inputs"]
