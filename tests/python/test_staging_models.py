@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 STAGING = "path:models/staging"
 RUN_ID = "run-staging-test"
-# stg_doj__rows is a view over the two tables before it, so all four are built.
+# stg_doj__rows is a view that joins the two tables before it, so all four models are built.
 STAGING_DOJ_MODELS = (
     "stg_doj__fields",
     "stg_doj__cleaned_rows",
