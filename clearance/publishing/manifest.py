@@ -26,10 +26,10 @@ from clearance.settings import PROJECT_DIR
 logger = logging.getLogger(__name__)
 
 RUN_MANIFEST = "run-manifest.json"
-# 3: row_counts counts the staged lines in staging.stg_doj__cleaned_rows, because
-# staging.stg_doj__rows, which version 2 counted, is now a view over that table with the same
-# rows. 2: a check's `blocking` is true only when its failure stops the run. In version 1 it was
-# true for every check declared blocking, even one of WARN severity.
+# 3: row_counts has the staged lines of staging.stg_doj__cleaned_rows. Version 2 counted
+# staging.stg_doj__rows, now a view over that table with the same rows.
+# 2: a check's `blocking` is true only when its failure stops the run. In version 1 it was true
+# for every check declared blocking, even one of WARN severity.
 MANIFEST_VERSION = 3
 FILE_MODE = 0o600
 
