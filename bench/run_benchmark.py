@@ -1,10 +1,12 @@
 """Benchmark the whole `clearance run` on generated DOJ files of 1,000 and N rows.
 
-For each size it prints wall time, peak memory (summed over the command's process tree), rows per
-second and the time DuckDB alone takes to parse the same file. From the two sizes it derives the
-fixed overhead and the marginal cost per million rows. For the large file it also times three
-steps that every run repeats for each line, done by DuckDB alone (bench/floors.py), and prints
-what the target of 4 times parse-only leaves after them. Figures only: nothing here passes or fails.
+For each size it prints wall time, peak memory and CPU time (both summed over the command's
+process tree), rows per second and the time DuckDB alone takes to parse the same file. From the
+two sizes it derives the fixed overhead and the marginal cost per million rows, in wall time and
+in CPU time. For the large file it also times three steps that every run repeats for each line,
+done by DuckDB alone (bench/floors.py), and prints what the target of 4 times parse-only leaves
+after them, and how much CPU time the time targets allow on the machine's cores. Figures only:
+nothing here passes or fails.
 
 With --generated-la it measures instead one run of la-pilot-2019 on Los Angeles as
 `clearance generate` writes it (seed 1, --scale), generated once into a cached folder. Adding
@@ -18,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -34,6 +37,8 @@ from clearance.synthetic.simple_writer import write_doj_file
 WORK_DIR = Path(__file__).resolve().parent / "work"
 # The target for the marginal cost per million rows: at most 4 times DuckDB's parse-only time.
 MARGINAL_TARGET_PARSE_MULTIPLE = 4
+# The wall-time targets of whole runs, by rows.
+TARGET_SECONDS = {1_000_000: 15, 5_000_000: 75}
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -43,9 +48,28 @@ class Measurement:
     file_bytes: int
     wall_seconds: float
     peak_memory_mb: float
+    cpu_seconds: float
     rows_per_second: float
     parse_only_seconds: float
     stage_seconds: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one command took: wall time, peak summed RSS, CPU time of its tree, and stages."""
+
+    wall_seconds: float
+    peak_bytes: int
+    cpu_seconds: float
+    stage_seconds: dict[str, float]
+
+
+def fixed_and_marginal(
+    small_rows: int, small_value: float, large_rows: int, large_value: float
+) -> tuple[float, float]:
+    """Split a cost measured at two sizes into a fixed part and a part per million rows."""
+    marginal = (large_value - small_value) / (large_rows - small_rows) * 1e6
+    return small_value - marginal * small_rows / 1e6, marginal
 
 
 def _tree_rss_bytes(root_pid: int) -> int:
@@ -114,11 +138,20 @@ def stage_seconds(stderr: str) -> dict[str, float]:
     }
 
 
-def _run_with_peak_memory(
-    command: list[str], env: dict[str, str]
-) -> tuple[float, int, dict[str, float]]:
-    """Run command; return its wall time, the peak summed RSS of its process tree and stages."""
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_with_peak_memory(command: list[str], env: dict[str, str]) -> Run:
+    """Run command and measure it.
+
+    The CPU time is the user and system time of the command and of every descendant that was
+    waited for. A child's times are added to its parent's when the parent waits for it, and
+    the run waits for its dbt standby and suite worker.
+    """
     peak = 0
+    cpu_before = _children_cpu_seconds()
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done = threading.Event()
@@ -133,13 +166,14 @@ def _run_with_peak_memory(
     sampler.start()
     _, stderr = process.communicate()
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu_seconds() - cpu_before
     done.set()
     sampler.join()
     text = stderr.decode(errors="replace")
     if process.returncode != 0:
         sys.stderr.write(text)
         raise SystemExit(f"clearance run failed with exit code {process.returncode}")
-    return elapsed, peak, stage_seconds(text)
+    return Run(elapsed, peak, cpu, stage_seconds(text))
 
 
 def _parse_only_seconds(path: Path, header: bool = True, encoding: str = "utf-8") -> float:
@@ -172,15 +206,20 @@ def measure(rows: int, county: str) -> Measurement:
     warehouse, is reused after the warm-up run, as it is on every rerun in a real installation.
     """
     doj_file = simple_doj_file(rows, county)
-    wall, peak, stages = _run_clearance(doj_file, county, "configurable", doj_file.parent / "out")
+    run = _run_clearance(doj_file, county, "configurable", doj_file.parent / "out")
+    return _measurement(rows, doj_file, run, _parse_only_seconds(doj_file))
+
+
+def _measurement(rows: int, doj_file: Path, run: Run, parse_only_seconds: float) -> Measurement:
     return Measurement(
         rows=rows,
         file_bytes=doj_file.stat().st_size,
-        wall_seconds=round(wall, 2),
-        peak_memory_mb=round(peak / 2**20, 1),
-        rows_per_second=round(rows / wall),
-        parse_only_seconds=round(_parse_only_seconds(doj_file), 2),
-        stage_seconds=stages,
+        wall_seconds=round(run.wall_seconds, 2),
+        peak_memory_mb=round(run.peak_bytes / 2**20, 1),
+        cpu_seconds=round(run.cpu_seconds, 2),
+        rows_per_second=round(rows / run.wall_seconds),
+        parse_only_seconds=round(parse_only_seconds, 2),
+        stage_seconds=run.stage_seconds,
     )
 
 
@@ -216,21 +255,12 @@ def measure_generated_la(
             generated_file.parent / county["court"]["file"],
             generated_file.parent / county["court"]["mapping_file"],
         )
-    wall, peak, stages = _run_clearance(
+    run = _run_clearance(
         doj_file, "LOS ANGELES", "la-pilot-2019", generated_file.parent / "out", court
     )
     (file_entry,) = county["files"]
-    return Measurement(
-        rows=county["rows"],
-        file_bytes=doj_file.stat().st_size,
-        wall_seconds=round(wall, 2),
-        peak_memory_mb=round(peak / 2**20, 1),
-        rows_per_second=round(county["rows"] / wall),
-        parse_only_seconds=round(
-            _parse_only_seconds(doj_file, file_entry["header"], file_entry["encoding"]), 2
-        ),
-        stage_seconds=stages,
-    )
+    parse_only = _parse_only_seconds(doj_file, file_entry["header"], file_entry["encoding"])
+    return _measurement(county["rows"], doj_file, run, parse_only)
 
 
 def _run_clearance(
@@ -239,8 +269,8 @@ def _run_clearance(
     policy: str,
     out_dir: Path,
     court: tuple[Path, Path] | None = None,
-) -> tuple[float, int, dict[str, float]]:
-    """Run clearance into the benchmark's warehouse path; return wall time, peak RSS and stages.
+) -> Run:
+    """Run clearance into the benchmark's warehouse path and measure it.
 
     --no-answer-key keeps a generated file's answer key out of the timing, so that every
     measurement covers the same stages.
@@ -269,17 +299,22 @@ def _run_clearance(
     ]
     if court is not None:
         command += ["--court", str(court[0]), "--court-mapping", str(court[1])]
-    wall, peak, stages = _run_with_peak_memory(command, env)
-    stages["exit"] = round(wall - sum(stages.values()), 2)
-    return wall, peak, stages
+    run = _run_with_peak_memory(command, env)
+    run.stage_seconds["exit"] = round(run.wall_seconds - sum(run.stage_seconds.values()), 2)
+    return run
 
 
 def _print_measurements(measurements: list[Measurement]) -> None:
-    print(f"{'rows':>10} {'MB':>8} {'wall s':>8} {'peak MB':>8} {'rows/s':>10} {'parse s':>8}")
+    print(
+        f"{'rows':>10} {'MB':>8} {'wall s':>8} {'peak MB':>8} {'CPU s':>8} {'cores':>6} "
+        f"{'rows/s':>10} {'parse s':>8}"
+    )
     for m in measurements:
         print(
             f"{m.rows:>10,} {m.file_bytes / 2**20:>8.0f} {m.wall_seconds:>8.2f} "
-            f"{m.peak_memory_mb:>8.0f} {m.rows_per_second:>10,} {m.parse_only_seconds:>8.2f}"
+            f"{m.peak_memory_mb:>8.0f} {m.cpu_seconds:>8.2f} "
+            f"{m.cpu_seconds / m.wall_seconds:>6.2f} {m.rows_per_second:>10,} "
+            f"{m.parse_only_seconds:>8.2f}"
         )
     for m in measurements:
         stages = ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in m.stage_seconds.items())
@@ -387,6 +422,44 @@ def _print_floors(floors: Floors, parse_per_million: float, marginal: float) -> 
     return {name: round(seconds, 2) for name, seconds in per_million.items()}
 
 
+def _print_cpu_budget(
+    small: Measurement, large: Measurement, parse_per_million: float, floors: Floors
+) -> dict[str, float]:
+    """Print the CPU time of the runs against the most that the time targets let them use.
+
+    A run of W seconds on N cores can use at most N * W CPU seconds, so a run that needs more
+    CPU time than that cannot meet its target by running its steps side by side.
+    """
+    cores = len(os.sched_getaffinity(0))
+    fixed, marginal = fixed_and_marginal(
+        small.rows, small.cpu_seconds, large.rows, large.cpu_seconds
+    )
+    floors_per_million = floors.cpu_seconds / floors.lines * 1e6
+    print(
+        f"CPU time: fixed {fixed:.2f} s, marginal {marginal:.2f} s per million rows, "
+        f"of which the floors {floors_per_million:.2f} s"
+    )
+    allowed = cores * MARGINAL_TARGET_PARSE_MULTIPLE * parse_per_million
+    print(
+        f"on {cores} cores, the {MARGINAL_TARGET_PARSE_MULTIPLE}x parse-only target allows at "
+        f"most {allowed:.2f} CPU seconds per million rows, {allowed - floors_per_million:.2f} "
+        f"after the floors, against {marginal - floors_per_million:.2f} beyond them"
+    )
+    target = TARGET_SECONDS.get(large.rows)
+    if target is not None:
+        print(
+            f"on {cores} cores, the {target} s target for {large.rows:,} rows allows at most "
+            f"{cores * target} CPU seconds; the run used {large.cpu_seconds:.1f}, of which "
+            f"the fixed part {fixed:.1f}"
+        )
+    return {
+        "cores": cores,
+        "fixed": round(fixed, 2),
+        "marginal_per_million_rows": round(marginal, 2),
+        "floors_per_million_rows": round(floors_per_million, 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the large file")
@@ -419,8 +492,9 @@ def main(argv: list[str] | None = None) -> None:
     cold = measure(1_000, args.county)
     print(f"cold start (first run, dbt parses the project): {cold.wall_seconds:.2f} s")
     small, large = measure(1_000, args.county), measure(args.rows, args.county)
-    marginal = (large.wall_seconds - small.wall_seconds) / (large.rows - small.rows) * 1e6
-    fixed = small.wall_seconds - marginal * small.rows / 1e6
+    fixed, marginal = fixed_and_marginal(
+        small.rows, small.wall_seconds, large.rows, large.wall_seconds
+    )
     parse_per_million = large.parse_only_seconds / large.rows * 1e6
 
     _print_measurements([small, large])
@@ -429,12 +503,14 @@ def main(argv: list[str] | None = None) -> None:
     print(f"DuckDB parse-only per million rows: {parse_per_million:.2f} s")
     print(f"marginal / parse-only: {marginal / parse_per_million:.1f}x")
     floor_seconds = _print_floors(floors, parse_per_million, marginal)
+    cpu_seconds = _print_cpu_budget(small, large, parse_per_million, floors)
     results = {
         "measurements": [asdict(small), asdict(large)],
         "fixed_overhead_seconds": round(fixed, 2),
         "marginal_seconds_per_million_rows": round(marginal, 2),
         "parse_only_seconds_per_million_rows": round(parse_per_million, 2),
         "floor_seconds_per_million_rows": floor_seconds,
+        "cpu_seconds": cpu_seconds,
     }
     (WORK_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
 

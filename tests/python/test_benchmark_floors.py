@@ -42,4 +42,5 @@ def test_floors_leave_no_files(doj_file: Path, tmp_path: Path) -> None:
     assert floors.store_seconds > 0
     assert floors.copy_seconds > 0
     assert floors.split_seconds > 0
+    assert floors.cpu_seconds > 0
     assert list(work_dir.iterdir()) == []

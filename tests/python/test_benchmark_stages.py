@@ -84,7 +84,7 @@ def test_run_starts_without_earlier_run_folders(
 
     def run_with_peak_memory(command, env):
         out_dir_existed.append(out_dir.exists())
-        return 1.0, 0, {}
+        return run_benchmark.Run(1.0, 0, 1.0, {})
 
     monkeypatch.setattr(run_benchmark, "WORK_DIR", tmp_path)
     monkeypatch.setattr(run_benchmark, "_run_with_peak_memory", run_with_peak_memory)

@@ -1,0 +1,80 @@
+"""The benchmark counts the CPU time of a run's whole process tree and splits it by size."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from bench import run_benchmark
+from bench.floors import Floors
+from bench.run_benchmark import Measurement, _run_with_peak_memory, fixed_and_marginal
+
+# A child that burns 0.3 s of its own CPU time, measured by itself, so that a busy machine
+# stretches its wall time but not its CPU time.
+_BUSY_CHILD = (
+    "import time\n"
+    "started = time.process_time()\n"
+    "while time.process_time() - started < 0.3:\n"
+    "    pass\n"
+)
+
+
+def test_cpu_time_of_a_waited_grandchild_counts() -> None:
+    # The command itself only waits, as `clearance run` waits for its dbt standby.
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {_BUSY_CHILD!r}])"
+
+    run = _run_with_peak_memory([sys.executable, "-c", parent], env={})
+
+    assert run.cpu_seconds >= 0.3
+    assert run.stage_seconds == {}
+
+
+def test_fixed_and_marginal_split() -> None:
+    # 1,000 rows in 9.0 s and 1,000,000 rows in 28.98 s: 19.98 s more for 999,000 more rows is
+    # 20.0 s per million rows, so 0.02 s of the 1,000-row run is per-row cost.
+    fixed, marginal = fixed_and_marginal(1_000, 9.0, 1_000_000, 28.98)
+
+    assert marginal == pytest.approx(20.0)
+    assert fixed == pytest.approx(8.98)
+
+
+def _measurement(rows: int, wall_seconds: float, cpu_seconds: float) -> Measurement:
+    return Measurement(
+        rows=rows,
+        file_bytes=700 * rows,
+        wall_seconds=wall_seconds,
+        peak_memory_mb=1000.0,
+        cpu_seconds=cpu_seconds,
+        rows_per_second=round(rows / wall_seconds),
+        parse_only_seconds=1.75 * rows / 1e6,
+        stage_seconds={},
+    )
+
+
+def test_cpu_budget_of_the_targets(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(run_benchmark.os, "sched_getaffinity", lambda pid: {0, 1})
+    small = _measurement(1_000, 9.0, 14.0)
+    large = _measurement(1_000_000, 28.0, 46.967)
+    floors = Floors(1_000_000, 0.9, 1.6, 0.7, cpu_seconds=6.0)
+
+    figures = run_benchmark._print_cpu_budget(small, large, 1.75, floors)
+
+    # 32.967 CPU seconds more for 999,000 more rows is 33.0 per million rows, so the fixed part
+    # is 14.0 - 0.033. Four times 1.75 s of parse-only on 2 cores is 14.0 CPU seconds
+    # per million rows, 8.0 after the floors' 6.0, against 33.0 - 6.0 beyond them. The 15 s
+    # target on 2 cores is 30 CPU seconds.
+    assert figures == {
+        "cores": 2,
+        "fixed": 13.97,
+        "marginal_per_million_rows": 33.0,
+        "floors_per_million_rows": 6.0,
+    }
+    printed = capsys.readouterr().out
+    assert "at most 14.00 CPU seconds per million rows, 8.00 after the floors" in printed
+    assert "against 27.00 beyond them" in printed
+    assert "allows at most 30 CPU seconds; the run used 47.0, of which the fixed part 14.0" in (
+        printed
+    )
