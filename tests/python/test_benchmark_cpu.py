@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 
 import pytest
 
 from bench import run_benchmark
 from bench.floors import Floors
-from bench.run_benchmark import Measurement, _run_with_peak_memory, fixed_and_marginal
+from bench.run_benchmark import Measurement, _measure_command, fixed_and_marginal
 
 # A child that burns 0.3 s of its own CPU time, measured by itself, so that a busy machine
 # stretches its wall time but not its CPU time.
@@ -24,10 +26,26 @@ def test_cpu_time_of_a_waited_grandchild_counts() -> None:
     # The command itself only waits, as `clearance run` waits for its dbt standby.
     parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {_BUSY_CHILD!r}])"
 
-    run = _run_with_peak_memory([sys.executable, "-c", parent], env={})
+    measured = _measure_command([sys.executable, "-c", parent], env={})
 
-    assert run.cpu_seconds >= 0.3
-    assert run.stage_seconds == {}
+    assert measured.cpu_seconds >= 0.3
+    assert measured.stage_seconds == {}
+
+
+def test_benchmark_cpu_left_out() -> None:
+    def burn() -> None:
+        started = time.process_time()
+        while time.process_time() - started < 0.3:
+            pass
+
+    # While the command sleeps, a thread of this process burns 0.3 s of CPU.
+    burner = threading.Thread(target=burn)
+    burner.start()
+    measured = _measure_command([sys.executable, "-c", "import time; time.sleep(0.5)"], env={})
+    burner.join()
+
+    # Python's start-up is all the command spends.
+    assert measured.cpu_seconds < 0.2
 
 
 def test_fixed_and_marginal_split() -> None:
@@ -52,7 +70,7 @@ def _measurement(rows: int, wall_seconds: float, cpu_seconds: float) -> Measurem
     )
 
 
-def test_cpu_budget_of_the_targets(
+def test_cpu_budget_of_the_1m_targets(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(run_benchmark.os, "sched_getaffinity", lambda pid: {0, 1})
@@ -74,7 +92,36 @@ def test_cpu_budget_of_the_targets(
     }
     printed = capsys.readouterr().out
     assert "at most 14.00 CPU seconds per million rows, 8.00 after the floors" in printed
-    assert "against 27.00 beyond them" in printed
+    assert "marginal CPU time beyond the floors is 27.00 s" in printed
     assert "allows at most 30 CPU seconds; the run used 47.0, of which the fixed part 14.0" in (
         printed
     )
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # 75 s on 2 cores.
+        (5_000_000, "the 75 s target for 5,000,000 rows allows at most 150 CPU seconds"),
+        # No target is set for this size, so no line names one.
+        (2_000_000, None),
+    ],
+)
+def test_cpu_budget_names_the_target_of_the_size(
+    rows: int,
+    expected: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(run_benchmark.os, "sched_getaffinity", lambda pid: {0, 1})
+    floors = Floors(rows, 0.9, 1.6, 0.7, cpu_seconds=6.0)
+
+    run_benchmark._print_cpu_budget(
+        _measurement(1_000, 9.0, 14.0), _measurement(rows, 100.0, 200.0), 1.75, floors
+    )
+
+    printed = capsys.readouterr().out
+    if expected is None:
+        assert " target for " not in printed
+    else:
+        assert expected in printed

@@ -82,11 +82,11 @@ def test_run_starts_without_earlier_run_folders(
     (out_dir / "kern" / "20261201T000000Z-earlier").mkdir(parents=True)
     out_dir_existed: list[bool] = []
 
-    def run_with_peak_memory(command, env):
+    def measure_command(command, env):
         out_dir_existed.append(out_dir.exists())
-        return run_benchmark.Run(1.0, 0, 1.0, {})
+        return run_benchmark.CommandMeasurement(1.0, 0, 1.0, {})
 
     monkeypatch.setattr(run_benchmark, "WORK_DIR", tmp_path)
-    monkeypatch.setattr(run_benchmark, "_run_with_peak_memory", run_with_peak_memory)
+    monkeypatch.setattr(run_benchmark, "_measure_command", measure_command)
     run_benchmark._run_clearance(tmp_path / "doj.csv", "KERN", "configurable", out_dir)
     assert out_dir_existed == [False]
