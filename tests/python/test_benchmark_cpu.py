@@ -22,7 +22,7 @@ _BUSY_CHILD = (
 )
 
 
-def test_cpu_time_of_a_waited_grandchild_counts() -> None:
+def test_waited_grandchild_cpu_counts() -> None:
     # The command itself only waits, as `clearance run` waits for its dbt standby.
     parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {_BUSY_CHILD!r}])"
 
@@ -70,7 +70,7 @@ def _measurement(rows: int, wall_seconds: float, cpu_seconds: float) -> Measurem
     )
 
 
-def test_cpu_budget_of_the_1m_targets(
+def test_cpu_budget_1m_targets(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(run_benchmark.os, "sched_getaffinity", lambda pid: {0, 1})
@@ -107,7 +107,7 @@ def test_cpu_budget_of_the_1m_targets(
         (2_000_000, None),
     ],
 )
-def test_cpu_budget_names_the_target_of_the_size(
+def test_cpu_budget_target_per_size(
     rows: int,
     expected: str | None,
     monkeypatch: pytest.MonkeyPatch,
