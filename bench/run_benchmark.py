@@ -140,8 +140,8 @@ def stage_seconds(stderr: str) -> dict[str, float]:
 
 
 def _children_cpu_seconds() -> float:
-    # The totals cover every child of the benchmark, so the difference around a command is that
-    # command's only while the benchmark waits for no other child meanwhile, as it does today.
+    # The totals cover every child of the benchmark, so their difference around a command counts
+    # that command alone only while the benchmark waits for no other child, as is the case today.
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
@@ -434,7 +434,7 @@ def _print_floors(floors: Floors, parse_per_million: float, marginal: float) -> 
 def _print_cpu_budget(
     small: Measurement, large: Measurement, parse_per_million: float, floors: Floors
 ) -> dict[str, float]:
-    """Print the CPU time of the runs against the most that the time targets let them use.
+    """Print the runs' CPU time against the maximum CPU time that the time targets allow.
 
     A run of W seconds on N cores can use at most N * W CPU seconds, so a run that needs more
     CPU time than that cannot meet its target by running its steps side by side.
@@ -450,15 +450,15 @@ def _print_cpu_budget(
     print(
         f"on {cores} cores, the {MARGINAL_TARGET_PARSE_MULTIPLE}x parse-only target allows at "
         f"most {allowed:.2f} CPU seconds per million rows, {allowed - floors_per_million:.2f} "
-        f"after the floors; the run's marginal CPU time beyond the floors is "
+        f"after the floors, and the run's marginal CPU time beyond the floors is "
         f"{marginal - floors_per_million:.2f} s"
     )
     target = TARGET_SECONDS.get(large.rows)
     if target is not None:
         print(
             f"on {cores} cores, the {target} s target for {large.rows:,} rows allows at most "
-            f"{cores * target} CPU seconds; the run used {large.cpu_seconds:.1f}, of which "
-            f"the fixed part {fixed:.1f}"
+            f"{cores * target} CPU seconds, and the run used {large.cpu_seconds:.1f}, "
+            f"{fixed:.1f} of them in the fixed part"
         )
     return {
         "cores": cores,

@@ -32,7 +32,7 @@ def test_waited_grandchild_cpu_counts() -> None:
     assert measured.stage_seconds == {}
 
 
-def test_benchmark_cpu_left_out() -> None:
+def test_benchmark_own_cpu_excluded() -> None:
     def burn() -> None:
         started = time.process_time()
         while time.process_time() - started < 0.3:
@@ -44,7 +44,7 @@ def test_benchmark_cpu_left_out() -> None:
     measured = _measure_command([sys.executable, "-c", "import time; time.sleep(0.5)"], env={})
     burner.join()
 
-    # Python's start-up is all the command spends.
+    # The command spends only Python's start-up.
     assert measured.cpu_seconds < 0.2
 
 
@@ -93,8 +93,9 @@ def test_cpu_budget_1m_targets(
     printed = capsys.readouterr().out
     assert "at most 14.00 CPU seconds per million rows, 8.00 after the floors" in printed
     assert "marginal CPU time beyond the floors is 27.00 s" in printed
-    assert "allows at most 30 CPU seconds; the run used 47.0, of which the fixed part 14.0" in (
-        printed
+    assert (
+        "allows at most 30 CPU seconds, and the run used 47.0, 14.0 of them in the fixed part"
+        in (printed)
     )
 
 
